@@ -9,7 +9,7 @@
  */
 
 import { LimiterUnavailableError } from "./errors";
-import { buildResults, firstFailure, prepareRequests, reservedUnits, type PreparedRequest } from "./plan";
+import { buildResults, counterId, firstFailure, prepareRequests, reservedUnits, type PreparedRequest } from "./plan";
 import { claimSettlement } from "./reservation";
 import type { Clock, LimitRequest, RateLimiter, Reservation, ReserveResult } from "./types";
 
@@ -25,7 +25,7 @@ interface Counter {
 
 export class MemoryRateLimiter implements RateLimiter {
   private readonly counters = new Map<string, Counter>();
-  /** Window end (epoch ms) → storage keys of the counters that die then. */
+  /** Window end (epoch ms) → ids of the counters that die then. */
   private readonly expiries = new Map<number, string[]>();
   private earliestExpiryMs = Number.POSITIVE_INFINITY;
   private readonly now: Clock;
@@ -36,7 +36,7 @@ export class MemoryRateLimiter implements RateLimiter {
     this.maxEntries = options.maxEntries ?? 1_000_000;
   }
 
-  /** Number of live counters, for tests and metrics. */
+  /** Number of counters held (live ones and ended ones not yet swept), for tests and metrics. */
   get size(): number {
     return this.counters.size;
   }
@@ -59,7 +59,7 @@ export class MemoryRateLimiter implements RateLimiter {
     for (const unit of reservation.units) {
       // A counter of an ended window is dead; its successor has another key and stays untouched.
       if (unit.windowEndMs <= nowMs) continue;
-      const counter = this.counters.get(unit.storageKey);
+      const counter = this.counters.get(counterId(unit.key, unit.window, unit.windowStartMs));
       if (counter) counter.count = Math.max(0, counter.count - unit.cost);
     }
     return Promise.resolve();
@@ -76,10 +76,12 @@ export class MemoryRateLimiter implements RateLimiter {
   private reserveNow(requests: readonly LimitRequest[], nowMs: number): ReserveResult {
     const prepared = prepareRequests(requests, nowMs);
     if (nowMs >= this.earliestExpiryMs) this.sweep(nowMs);
+    const found: (Counter | undefined)[] = new Array(prepared.length);
     const stored: number[] = new Array(prepared.length);
     let missing = 0;
     for (let i = 0; i < prepared.length; i++) {
-      const counter = this.counters.get(prepared[i].storageKey);
+      const counter = this.counters.get(prepared[i].counterId);
+      found[i] = counter;
       stored[i] = counter ? counter.count : 0;
       if (!counter) missing++;
     }
@@ -88,39 +90,42 @@ export class MemoryRateLimiter implements RateLimiter {
       return { ok: false, results: buildResults(prepared, stored, false, nowMs), failedIndex };
     }
     if (missing > 0) this.ensureCapacity(missing, nowMs);
-    this.count(prepared);
+    this.count(prepared, found);
     const reservation: Reservation = { units: reservedUnits(prepared), state: "pending" };
     return { ok: true, results: buildResults(prepared, stored, true, nowMs), reservation };
   }
 
-  private count(prepared: readonly PreparedRequest[]): void {
-    for (const { storageKey, request, windowEndMs } of prepared) {
-      const counter = this.counters.get(storageKey);
+  /** Adds every cost; `found[i]` is request i's counter if it existed before this reserve. */
+  private count(prepared: readonly PreparedRequest[], found: readonly (Counter | undefined)[]): void {
+    for (let i = 0; i < prepared.length; i++) {
+      const { counterId: id, request, windowEndMs } = prepared[i];
+      // A counter created earlier in this loop (same key twice) is not in `found`.
+      const counter = found[i] ?? this.counters.get(id);
       if (counter) {
         counter.count += request.cost;
         continue;
       }
-      this.counters.set(storageKey, { count: request.cost });
-      this.trackExpiry(storageKey, windowEndMs);
+      this.counters.set(id, { count: request.cost });
+      this.trackExpiry(id, windowEndMs);
     }
   }
 
-  private trackExpiry(storageKey: string, windowEndMs: number): void {
-    const keys = this.expiries.get(windowEndMs);
-    if (keys) keys.push(storageKey);
-    else this.expiries.set(windowEndMs, [storageKey]);
+  private trackExpiry(id: string, windowEndMs: number): void {
+    const ids = this.expiries.get(windowEndMs);
+    if (ids) ids.push(id);
+    else this.expiries.set(windowEndMs, [id]);
     if (windowEndMs < this.earliestExpiryMs) this.earliestExpiryMs = windowEndMs;
   }
 
   /** Drops every counter whose window has ended. Windows are aligned, so groups are few. */
   private sweep(nowMs: number): void {
     let earliest = Number.POSITIVE_INFINITY;
-    for (const [windowEndMs, keys] of this.expiries) {
+    for (const [windowEndMs, ids] of this.expiries) {
       if (windowEndMs > nowMs) {
         if (windowEndMs < earliest) earliest = windowEndMs;
         continue;
       }
-      for (const key of keys) this.counters.delete(key);
+      for (const id of ids) this.counters.delete(id);
       this.expiries.delete(windowEndMs);
     }
     this.earliestExpiryMs = earliest;

@@ -1,5 +1,5 @@
 /**
- * Store-independent reserve logic: validating requests, naming the per-window counters, deciding
+ * Store-independent reserve logic: validating requests, binding them to windows, deciding
  * which request fails, and turning stored counts into answers. The memory store runs `firstFailure`
  * itself; the Redis store runs the same rule inside its Lua script (redis-scripts.ts) so that the
  * check and the increment are one atomic step.
@@ -7,12 +7,14 @@
 
 import { InvalidLimitRequestError } from "./errors";
 import type { LimitRequest, LimitResult, ReservedUnit } from "./types";
-import { WINDOW_MS, windowBounds } from "./windows";
+import { WINDOW_MS, windowBounds, type WindowName } from "./windows";
 
 /** A validated request bound to the window that contains `nowMs`. */
 export interface PreparedRequest {
   request: LimitRequest;
-  storageKey: string;
+  /** Names the (key, window length, window start) counter; see `counterId`. */
+  counterId: string;
+  windowStartMs: number;
   windowEndMs: number;
 }
 
@@ -37,11 +39,27 @@ export function assertValidRequest(request: LimitRequest, index: number): void {
 }
 
 /**
- * The counter of one key in one window. The key is parsed from the right (window name, then
- * start), so distinct (key, window, start) triples never share a storage key.
+ * The name of one key's counter in one window. It is parsed from the right (window start, then
+ * window name), so distinct (key, window, start) triples never share a name, and a counter of a
+ * later window never has the name of an earlier one.
  */
-export function storageKeyOf(request: LimitRequest, windowStartMs: number): string {
-  return `${request.key}:${request.window}:${windowStartMs}`;
+export function counterId(key: string, window: WindowName, windowStartMs: number): string {
+  return key + windowSuffix(window, windowStartMs);
+}
+
+/**
+ * Formatting an epoch in milliseconds as text is a costly step of a reserve, and V8's small
+ * number-to-string cache thrashes when several windows alternate, so the last suffix of each
+ * window length is memoised.
+ */
+const suffixes = new Map<WindowName, { startMs: number; suffix: string }>();
+
+function windowSuffix(window: WindowName, windowStartMs: number): string {
+  const cached = suffixes.get(window);
+  if (cached && cached.startMs === windowStartMs) return cached.suffix;
+  const suffix = `:${window}:${windowStartMs}`;
+  suffixes.set(window, { startMs: windowStartMs, suffix });
+  return suffix;
 }
 
 export function prepareRequests(requests: readonly LimitRequest[], nowMs: number): PreparedRequest[] {
@@ -51,39 +69,45 @@ export function prepareRequests(requests: readonly LimitRequest[], nowMs: number
     const request = requests[i];
     assertValidRequest(request, i);
     const { startMs, endMs } = windowBounds(WINDOW_MS[request.window], nowMs);
-    prepared[i] = { request, storageKey: storageKeyOf(request, startMs), windowEndMs: endMs };
+    const id = counterId(request.key, request.window, startMs);
+    prepared[i] = { request, counterId: id, windowStartMs: startMs, windowEndMs: endMs };
   }
   return prepared;
 }
 
 /**
- * Index of the first request that does not fit, or -1 when all fit. Requests are applied in
- * order, so two requests on the same counter see each other's cost. `stored[i]` is the count of
+ * The count of request i's counter once requests 0..i are applied in order: requests on the same
+ * counter see each other's cost. A call carries a handful of limits, so a scan beats a Map.
+ */
+function countThrough(prepared: readonly PreparedRequest[], stored: readonly number[], i: number): number {
+  let count = stored[i];
+  for (let j = 0; j <= i; j++) {
+    if (sameCounter(prepared[j], prepared[i])) count += prepared[j].request.cost;
+  }
+  return count;
+}
+
+/** Two requests of one call share a counter when they name the same key and window length. */
+export function sameCounter(a: PreparedRequest, b: PreparedRequest): boolean {
+  return a === b || (a.request.window === b.request.window && a.request.key === b.request.key);
+}
+
+/**
+ * Index of the first request that does not fit, or -1 when all fit. `stored[i]` is the count of
  * request i's counter before this reserve.
  */
 export function firstFailure(prepared: readonly PreparedRequest[], stored: readonly number[]): number {
-  if (prepared.length === 1) {
-    const { max, cost } = prepared[0].request;
-    return stored[0] + cost > max ? 0 : -1;
-  }
-  const pending = new Map<string, number>();
   for (let i = 0; i < prepared.length; i++) {
-    const { storageKey, request } = prepared[i];
-    const next = (pending.get(storageKey) ?? stored[i]) + request.cost;
-    if (next > request.max) return i;
-    pending.set(storageKey, next);
+    if (countThrough(prepared, stored, i) > prepared[i].request.max) return i;
   }
   return -1;
 }
 
-/** Final count of every counter touched by an admitted reserve, keyed by storage key. */
-function finalCounts(prepared: readonly PreparedRequest[], stored: readonly number[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (let i = 0; i < prepared.length; i++) {
-    const { storageKey, request } = prepared[i];
-    counts.set(storageKey, (counts.get(storageKey) ?? stored[i]) + request.cost);
-  }
-  return counts;
+/** Final count of request i's counter after an admitted reserve applied every request. */
+function finalCount(prepared: readonly PreparedRequest[], stored: readonly number[], i: number): number {
+  let last = prepared.length - 1;
+  while (!sameCounter(prepared[last], prepared[i])) last--;
+  return countThrough(prepared, stored, last);
 }
 
 /**
@@ -96,9 +120,8 @@ export function buildResults(
   admitted: boolean,
   nowMs: number,
 ): LimitResult[] {
-  const counts = admitted ? finalCounts(prepared, stored) : null;
-  return prepared.map(({ request, storageKey, windowEndMs }, i) => {
-    const used = counts ? (counts.get(storageKey) as number) : stored[i];
+  return prepared.map(({ request, windowEndMs }, i) => {
+    const used = admitted ? finalCount(prepared, stored, i) : stored[i];
     return {
       key: request.key,
       window: request.window,
@@ -111,9 +134,11 @@ export function buildResults(
 }
 
 export function reservedUnits(prepared: readonly PreparedRequest[]): ReservedUnit[] {
-  return prepared.map(({ storageKey, request, windowEndMs }) => ({
-    storageKey,
-    cost: request.cost,
+  return prepared.map(({ request, windowStartMs, windowEndMs }) => ({
+    key: request.key,
+    window: request.window,
+    windowStartMs,
     windowEndMs,
+    cost: request.cost,
   }));
 }

@@ -1,7 +1,7 @@
 /**
  * Redis counters: the store for several gateway replicas (`REDIS_URL`).
  *
- * Each counter is one Redis string per (key, window, window start), incremented by a Lua script
+ * Each counter is one Redis string per (key, window, window start) (see `counterId`), incremented by a Lua script
  * that checks every limit before counting any (redis-scripts.ts). Keys expire a little after
  * their window ends: the grace covers clock skew between replicas, which compute windows from
  * their own clocks (keep them NTP-synced), and an expired key is never reused because the next
@@ -19,7 +19,7 @@
 
 import { Redis } from "ioredis";
 import { LimiterUnavailableError } from "./errors";
-import { buildResults, prepareRequests, reservedUnits, type PreparedRequest } from "./plan";
+import { buildResults, counterId, prepareRequests, reservedUnits, type PreparedRequest } from "./plan";
 import { RESERVE_LUA, ROLLBACK_LUA } from "./redis-scripts";
 import { claimSettlement } from "./reservation";
 import type { Clock, LimitRequest, RateLimiter, Reservation, ReserveResult } from "./types";
@@ -116,7 +116,7 @@ export class RedisRateLimiter implements RateLimiter {
     if (!claimSettlement(reservation, "rolled_back")) return;
     const live = reservation.units.filter((unit) => unit.windowEndMs > nowMs);
     if (live.length === 0) return;
-    const keys = live.map((unit) => this.keyPrefix + unit.storageKey);
+    const keys = live.map((unit) => this.keyPrefix + counterId(unit.key, unit.window, unit.windowStartMs));
     const costs = live.map((unit) => unit.cost);
     await this.run(() => this.scripts.toolgateRollback(keys.length, ...keys, ...costs));
   }
@@ -135,8 +135,8 @@ export class RedisRateLimiter implements RateLimiter {
   private reserveArgs(prepared: readonly PreparedRequest[], nowMs: number): (string | number)[] {
     const keys: string[] = [];
     const args: number[] = [];
-    for (const { storageKey, request, windowEndMs } of prepared) {
-      keys.push(this.keyPrefix + storageKey);
+    for (const { counterId: id, request, windowEndMs } of prepared) {
+      keys.push(this.keyPrefix + id);
       args.push(request.max, request.cost, windowEndMs - nowMs + this.expiryGraceMs);
     }
     return [...keys, ...args];

@@ -18,7 +18,7 @@
  *   - Windows are fixed and aligned to UTC (see windows.ts); `resetMs` is the time until the
  *     current window ends, so "retry in N seconds" is true.
  *   - A rollback never takes a counter below zero and never touches a later window: counters are
- *     stored per (key, window length, window start), so a late rollback finds its window gone.
+ *     identified by (key, window length, window start), so a late rollback finds its window gone.
  *   - `cost` is a non-negative safe integer (spend caps count minor units such as cents; round
  *     fractional amounts up before calling). A single request whose cost exceeds `max` is refused.
  *   - The clock is injected (`now` option of each store, or the `nowMs` argument) so tests
@@ -55,13 +55,14 @@ export interface LimitResult {
   resetAtMs: number;
 }
 
-/** One counted unit of a successful reserve, enough to give it back. */
+/** What one request of a successful reserve counted: enough to give it back. */
 export interface ReservedUnit {
-  /** Store key of the (key, window, window start) counter. */
-  storageKey: string;
-  cost: number;
-  /** Epoch milliseconds at which the counter's window ends. */
+  key: string;
+  window: WindowName;
+  /** Epoch milliseconds (UTC) of the counted window's start and end. */
+  windowStartMs: number;
   windowEndMs: number;
+  cost: number;
 }
 
 /**

@@ -96,7 +96,8 @@ describe("redis store: keys", () => {
     const key = freshKey("expired");
     const answer = await limiter.reserve([{ key, window: "minute", max: 5, cost: 1 }]);
     if (!answer.ok) throw new Error("expected admission");
-    const storageKey = answer.reservation.units[0].storageKey;
+    const unit = answer.reservation.units[0];
+    const storageKey = `${unit.key}:${unit.window}:${unit.windowStartMs}`;
     await limiter.client.del(`tg:rl:${storageKey}`);
     await limiter.rollback(answer.reservation);
     expect(await limiter.client.exists(`tg:rl:${storageKey}`)).toBe(0);
