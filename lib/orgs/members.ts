@@ -1,0 +1,54 @@
+import type { Db } from "../db/client";
+import { ApiError } from "../api/errors";
+import { recordAdminChange, type Actor } from "../admin-audit/record";
+import type { Role } from "../auth/permissions";
+
+export function listMembers(db: Db, orgId: string) {
+  return db.membership.findMany({
+    where: { orgId },
+    select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+}
+
+/**
+ * Changes a member's role. An organization always keeps at least one admin, checked inside
+ * the transaction (with the admin rows locked) so that two concurrent demotions cannot both pass.
+ */
+export async function changeRole(db: Db, actor: Actor, orgId: string, membershipId: string, role: Role) {
+  return db.$transaction(async (tx) => {
+    const m = await tx.membership.findFirst({ where: { id: membershipId, orgId }, include: { user: { select: { email: true } } } });
+    if (!m) throw new ApiError("not_found", "no member with this id");
+    if (m.role === role) return m;
+    if (m.role === "admin") await assertAnotherAdmin(tx, orgId, m.id);
+    const updated = await tx.membership.update({ where: { id: m.id }, data: { role } });
+    await recordAdminChange(tx, actor, {
+      orgId,
+      action: "member.role_changed",
+      targetType: "member",
+      targetId: m.userId,
+      details: { email: m.user.email, from: m.role, to: role },
+    });
+    return updated;
+  });
+}
+
+export async function removeMember(db: Db, actor: Actor, orgId: string, membershipId: string) {
+  await db.$transaction(async (tx) => {
+    const m = await tx.membership.findFirst({ where: { id: membershipId, orgId }, include: { user: { select: { email: true } } } });
+    if (!m) throw new ApiError("not_found", "no member with this id");
+    if (m.role === "admin") await assertAnotherAdmin(tx, orgId, m.id);
+    await tx.membership.delete({ where: { id: m.id } });
+    await recordAdminChange(tx, actor, { orgId, action: "member.removed", targetType: "member", targetId: m.userId, details: { email: m.user.email } });
+  });
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+async function assertAnotherAdmin(tx: Tx, orgId: string, exceptMembershipId: string) {
+  const admins = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Membership" WHERE "orgId" = ${orgId} AND "role" = 'admin' FOR UPDATE`;
+  if (!admins.some((a) => a.id !== exceptMembershipId)) {
+    throw new ApiError("conflict", "an organization needs at least one admin: make someone else admin first");
+  }
+}

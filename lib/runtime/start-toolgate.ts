@@ -1,0 +1,77 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { readConfig } from "./config";
+import { ensureSecrets } from "./secrets";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres";
+import { startHttpServer, type NodeHandler } from "./http-server";
+import { applyMigrations } from "../db/migrations/apply";
+import { disconnectDb } from "../db/client";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface StartOptions {
+  dev?: boolean;
+  log?: (message: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** Serves /mcp/* (the gateway); wired by the gateway module. */
+  mcpHandler?: NodeHandler;
+}
+
+export interface RunningToolgate {
+  url: string;
+  dataDir: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startToolgate(opts: StartOptions = {}): Promise<RunningToolgate> {
+  const log = opts.log ?? (() => {});
+  const env = opts.env ?? process.env;
+  const config = readConfig(env);
+  const secrets = ensureSecrets(config.dataDir, env);
+  // Read by lib/crypto and next-auth in this same process.
+  process.env.TOOLGATE_ENCRYPTION_KEY = secrets.encryptionKey;
+  process.env.NEXTAUTH_SECRET = secrets.authSecret;
+  const publicUrl = config.TOOLGATE_PUBLIC_URL ?? `http://localhost:${config.PORT}`;
+  process.env.NEXTAUTH_URL ??= publicUrl;
+  process.env.TOOLGATE_PUBLIC_URL = publicUrl;
+
+  if (!opts.dev) {
+    const { ensureBuild } = await import("../../scripts/build");
+    await ensureBuild({ log });
+  }
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, password: secrets.postgresPassword, onProgress: log });
+    databaseUrl = embedded.url;
+  } else {
+    log("using the PostgreSQL at DATABASE_URL");
+  }
+  process.env.DATABASE_URL = databaseUrl;
+
+  try {
+    const { applied } = await applyMigrations({
+      databaseUrl,
+      migrationsDir: path.join(ROOT, "prisma/migrations"),
+      schemaPath: path.join(ROOT, "prisma/schema.prisma"),
+      onProgress: log,
+    });
+    log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database schema is up to date");
+    const http = await startHttpServer({ dir: ROOT, port: config.PORT, host: config.HOST, dev: !!opts.dev, mcpHandler: opts.mcpHandler });
+    return {
+      url: publicUrl,
+      dataDir: config.dataDir,
+      databaseUrl,
+      async stop() {
+        await http.close();
+        await disconnectDb();
+        await embedded?.stop();
+      },
+    };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
