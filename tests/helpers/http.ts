@@ -1,0 +1,39 @@
+// A tiny JSON client for API tests: every call returns status, headers and parsed body.
+export interface JsonResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export function apiClient(base: string, defaults: Record<string, string> = {}) {
+  return async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...defaults, ...headers },
+      body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let parsed: any = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text so the assertion shows it */
+    }
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
+}
+
+export function basic(email: string, password: string) {
+  return { authorization: `Basic ${Buffer.from(`${email}:${password}`).toString("base64")}` };
+}
+
+export function bearer(token: string) {
+  return { authorization: `Bearer ${token}` };
+}
+
+let counter = 0;
+export function uniqueEmail(tag = "user") {
+  return `${tag}-${Date.now().toString(36)}-${++counter}@example.com`;
+}
+
+export const PASSWORD = "correct horse battery staple";
