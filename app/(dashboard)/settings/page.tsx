@@ -6,5 +6,5 @@ export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const viewer = await requireViewer("/settings");
-  return <GeneralSettings org={viewer.org} canRename={viewerCan(viewer, "org.manage")} orgs={viewer.orgs} />;
+  return <GeneralSettings key={viewer.org.id} org={viewer.org} canRename={viewerCan(viewer, "org.manage")} orgs={viewer.orgs} />;
 }
