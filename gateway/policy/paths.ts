@@ -33,6 +33,7 @@ export const PATH_FORMS = [
 
 const SEGMENT = /^[^.[\]\s]+/;
 const INDEX = /^\[(\d+)\]/;
+const INDEX_KEY = /^\d+$/;
 
 /** Splits `a.b[0].c` into `["a", "b", 0, "c"]`; null when the syntax is wrong. */
 export function splitPath(path: string): (string | number)[] | null {
@@ -151,12 +152,16 @@ function countIn(counts: Readonly<Record<string, number | undefined>> | undefine
   return Object.hasOwn(counts, key) ? counts[key] : 0;
 }
 
-/** Follows segments through own properties only: `args.__proto__` must not reach Object.prototype. */
+/**
+ * Follows segments through JSON members only: own properties of objects (`args.__proto__` must
+ * not reach Object.prototype) and indexes of arrays (an array's `length` is not a JSON member).
+ */
 function walk(value: unknown, segments: readonly (string | number)[]): unknown {
   let current = value;
   for (let i = 0; i < segments.length; i++) {
     if (current === null || typeof current !== "object") return undefined;
     const key = segments[i];
+    if (Array.isArray(current) && !INDEX_KEY.test(String(key))) return undefined;
     if (!Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string | number, unknown>)[key];
   }

@@ -17,6 +17,9 @@ type Segment = PropertyKey;
 export function issueToErrors(issue: Issue, document: unknown): PolicyError[] {
   const path = issue.path;
   const pointer = toPointer(path.map(String));
+  if (issue.code !== "unrecognized_keys" && isMissing(document, path)) {
+    return [{ path: pointer, message: `missing required field \`${String(path.at(-1))}\`` }];
+  }
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((key) => ({ path: toPointer([...path.map(String), key]), message: unknownField(key, path) }));
@@ -29,10 +32,24 @@ export function issueToErrors(issue: Issue, document: unknown): PolicyError[] {
     case "too_big":
       return [{ path: pointer, message: tooBig(issue) }];
     case "invalid_union":
-      return [{ path: pointer, message: path.at(-1) === "hide" ? "expected `*` or an array of tool names" : "does not match any accepted form" }];
+      return unionErrors(issue, document);
     default:
       return [{ path: pointer, message: lowerFirst(issue.message) }];
   }
+}
+
+/**
+ * A union fails as a whole, but when the value had the right type for one branch (`hide` is an
+ * array) the useful errors are that branch's, inside the value: report those.
+ */
+function unionErrors(issue: Extract<Issue, { code: "invalid_union" }>, document: unknown): PolicyError[] {
+  const inner = issue.errors.find((branch) => branch.length > 0 && branch.every((nested) => nested.path.length > 0));
+  if (inner !== undefined) {
+    return inner.flatMap((nested) => issueToErrors({ ...nested, path: [...issue.path, ...nested.path] } as Issue, document));
+  }
+  const pointer = toPointer(issue.path.map(String));
+  const message = issue.path.at(-1) === "hide" ? "expected `*` or an array of tool names" : "does not match any accepted form";
+  return [{ path: pointer, message }];
 }
 
 function unknownField(key: string, path: readonly Segment[]): string {
@@ -40,12 +57,14 @@ function unknownField(key: string, path: readonly Segment[]): string {
   return `unknown field \`${key}\`` + (suggestion === null ? "" : `, did you mean \`${suggestion}\`?`);
 }
 
-function invalidType(issue: Extract<Issue, { code: "invalid_type" }>, path: readonly Segment[], document: unknown): string {
+/** A field its object lacks (as opposed to one present with a wrong value). */
+function isMissing(document: unknown, path: readonly Segment[]): boolean {
   const parent = valueAt(document, path.slice(0, -1));
   const key = path.at(-1);
-  if (parent !== null && typeof parent === "object" && key !== undefined && !Object.hasOwn(parent, key)) {
-    return `missing required field \`${String(key)}\``;
-  }
+  return parent !== null && typeof parent === "object" && !Array.isArray(parent) && key !== undefined && !Object.hasOwn(parent, key);
+}
+
+function invalidType(issue: Extract<Issue, { code: "invalid_type" }>, path: readonly Segment[], document: unknown): string {
   const actual = valueAt(document, path);
   if (issue.expected === "int") return `expected an integer, got ${quote(actual)}`;
   const expected = issue.expected === "record" ? "object" : issue.expected;
