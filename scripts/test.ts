@@ -18,7 +18,7 @@ const log = (m: string) => console.log(`\n[test] ${m}`);
 const results = { passed: 0, failed: 0, skipped: 0 };
 const reports = path.join(ROOT, "test-results");
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
     child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));

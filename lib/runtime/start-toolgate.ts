@@ -6,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgre
 import { startHttpServer, type NodeHandler } from "./http-server";
 import { applyMigrations } from "../db/migrations/apply";
 import { disconnectDb } from "../db/client";
+import { closeGateway, getGateway } from "../gateway/runtime";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -59,13 +60,18 @@ export async function startToolgate(opts: StartOptions = {}): Promise<RunningToo
       onProgress: log,
     });
     log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database schema is up to date");
-    const http = await startHttpServer({ dir: ROOT, port: config.PORT, host: config.HOST, dev: !!opts.dev, mcpHandler: opts.mcpHandler });
+    // TOOLGATE_GATEWAY_VIA_NEXT=1 sends /mcp/* through Next's route handler instead of the fast
+    // path (for tests of the adapter, and to compare the two in the benchmark).
+    const viaNext = env.TOOLGATE_GATEWAY_VIA_NEXT === "1";
+    const mcpHandler = opts.mcpHandler ?? (viaNext ? undefined : (await getGateway()).handleNode);
+    const http = await startHttpServer({ dir: ROOT, port: config.PORT, host: config.HOST, dev: !!opts.dev, mcpHandler });
     return {
       url: publicUrl,
       dataDir: config.dataDir,
       databaseUrl,
       async stop() {
         await http.close();
+        await closeGateway();
         await disconnectDb();
         await embedded?.stop();
       },

@@ -1,0 +1,88 @@
+import { evaluate, formatDecision, rateLimitedDecision, type Decision, type RiskCategory } from "../policy";
+import { LimiterUnavailableError, toLimitRequest, type RateLimiter, type Reservation } from "../ratelimit";
+import type { GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../ports";
+import type { JsonRpcRequest } from "../proxy/jsonrpc";
+import type { SessionHistory } from "./session-history";
+
+// One tools/call, decided: evaluate the policy, then reserve its limits (all or nothing).
+// Either the call is forwarded (with a reservation to commit or roll back once the upstream
+// answered) or the gateway answers it itself with the policy's result.
+
+export interface CallScope {
+  grant: GrantRecord;
+  server: UpstreamConfig;
+  sessionId: string | null;
+  /** The policy in force; null when none is published (every call is denied). */
+  policy: PolicyHandle | null;
+}
+
+export interface CallDeps {
+  store: GatewayStore;
+  limiter: RateLimiter;
+  history: SessionHistory;
+}
+
+export type CallOutcome =
+  | { forward: true; tool: string; decision: Decision; reservation: Reservation | null; category?: RiskCategory }
+  | { forward: false; tool: string; decision: Decision; response: Record<string, unknown> };
+
+const NO_POLICY: Decision = Object.freeze({
+  effect: "deny",
+  rule: null,
+  message: "no policy is published for this server, so every tool call is denied until one is",
+  reason: "no published policy",
+  limits: Object.freeze([]),
+}) as Decision;
+
+function failClosed(what: string): Decision {
+  const message = `${what} is unavailable, so the call is denied; try again shortly`;
+  return { effect: "deny", rule: null, message, reason: message, limits: [] };
+}
+
+export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: JsonRpcRequest): Promise<CallOutcome | null> {
+  const params = msg.params ?? {};
+  const tool = params.name;
+  // A malformed call is the upstream's to reject, exactly as it would without the gateway.
+  if (typeof tool !== "string") return null;
+  const args = (typeof params.arguments === "object" && params.arguments !== null ? params.arguments : {}) as Record<string, unknown>;
+  if (!scope.policy) return local(msg, tool, NO_POLICY);
+
+  const info = await deps.store.toolInfo(scope.server.serverId, tool);
+  const history = scope.sessionId ? deps.history.get(scope.sessionId) : undefined;
+  const decision = evaluate(
+    scope.policy.compiled,
+    { tool, args },
+    {
+      grant: { id: scope.grant.id, label: scope.grant.label, metadata: scope.grant.metadata },
+      session: scope.sessionId ? { id: scope.sessionId, ...(history ?? { call_count: 0 }) } : undefined,
+      server: { id: scope.server.serverId },
+      org: { id: scope.grant.orgId },
+      tool: info,
+    },
+  );
+  if (decision.effect !== "allow") return local(msg, tool, decision);
+  if (decision.limits.length === 0) return { forward: true, tool, decision, reservation: null, category: info?.category };
+
+  const ctx = { orgId: scope.grant.orgId, serverId: scope.server.serverId, grantId: scope.grant.id, sessionId: scope.sessionId ?? undefined };
+  let reserved;
+  try {
+    reserved = await deps.limiter.reserve(decision.limits.map((l) => toLimitRequest(l, ctx, l.cost)));
+  } catch (err) {
+    if (err instanceof LimiterUnavailableError || (err as Error).name === "LimitScopeUnavailableError") {
+      return local(msg, tool, failClosed((err as Error).name === "LimitScopeUnavailableError" ? "a session (this limit counts per session)" : "the rate limiter"));
+    }
+    throw err;
+  }
+  if (!reserved.ok) {
+    const full = decision.limits[reserved.failedIndex];
+    return local(msg, tool, rateLimitedDecision(full, reserved.results[reserved.failedIndex].resetMs));
+  }
+  return { forward: true, tool, decision, reservation: reserved.reservation, category: info?.category };
+}
+
+function local(msg: JsonRpcRequest, tool: string, decision: Decision): CallOutcome {
+  const formatted = formatDecision(decision, { tool, unknownTool: "jsonrpc-error" });
+  return { forward: false, tool, decision, response: { jsonrpc: "2.0", id: msg.id, ...formatted } };
+}
+
+export { failClosed };

@@ -1,0 +1,73 @@
+import type { CompiledPolicy, ToolInfo } from "./policy";
+
+// What the gateway needs from the outside world. lib/gateway-store implements these over
+// PostgreSQL with an in-process cache; tests can implement them in memory. The gateway itself
+// never imports Next or the Prisma client.
+
+export interface GrantRecord {
+  id: string;
+  orgId: string;
+  serverId: string;
+  label: string;
+  metadata: Record<string, unknown>;
+  /** The grant's own policy; null means the server's policy applies. */
+  policyId: string | null;
+  /** Whether audit events keep argument values (an organization setting). */
+  auditArgumentValues: boolean;
+}
+
+export type UpstreamTransport = "auto" | "streamable_http" | "sse";
+
+export interface UpstreamConfig {
+  serverId: string;
+  orgId: string;
+  url: string;
+  transport: UpstreamTransport;
+  /** Decrypted upstream credentials to inject, e.g. { authorization: "Bearer …" }. */
+  headers: Record<string, string>;
+  /** The server's default policy. */
+  policyId: string | null;
+}
+
+export interface PolicyHandle {
+  policyId: string;
+  version: number;
+  compiled: CompiledPolicy;
+}
+
+export interface GatewayStore {
+  /** The grant for a bearer token (looked up by hash), or null when unknown or revoked. */
+  grantByToken(token: string): Promise<GrantRecord | null>;
+  server(serverId: string): Promise<UpstreamConfig | null>;
+  /** The published policy in force for this grant on this server, or null when none is. */
+  policy(policyId: string): Promise<PolicyHandle | null>;
+  /** What the inventory knows of a tool (risk category, input schema). */
+  toolInfo(serverId: string, tool: string): Promise<ToolInfo | undefined>;
+}
+
+/** One gateway decision, as written to the audit log. */
+export interface AuditEvent {
+  id: string;
+  time: string;
+  orgId: string;
+  serverId: string;
+  grantId: string | null;
+  sessionId: string | null;
+  requestId: string | null;
+  method: string;
+  tool: string | null;
+  decision: string;
+  rulePointer: string | null;
+  message: string | null;
+  policyVersion: number | null;
+  argKeys: string[];
+  args: unknown;
+  latencyMs: number | null;
+  upstreamStatus: number | null;
+  approvalId: string | null;
+}
+
+/** Durable storage for audit events; writeBatch must be idempotent by event id. */
+export interface AuditStore {
+  writeBatch(events: AuditEvent[]): Promise<void>;
+}

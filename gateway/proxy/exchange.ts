@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import type { Decision } from "../policy";
+import type { RateLimiter, Reservation } from "../ratelimit";
+import type { AuditEvent, GrantRecord, PolicyHandle, UpstreamConfig } from "../ports";
+import { newEventId } from "../audit/ids";
+import { idKey, type JsonRpcId } from "./jsonrpc";
+
+// One client POST as it crosses the gateway: which requests it answered itself, which it
+// forwarded and is waiting on (tools/call to settle and audit, tools/list to filter), and the
+// audit events those produce.
+
+export interface AuditSink {
+  record(event: AuditEvent): void;
+}
+
+export interface TrackedCall {
+  kind: "call";
+  id: JsonRpcId;
+  tool: string;
+  args: Record<string, unknown>;
+  decision: Decision;
+  reservation: Reservation | null;
+  startedAt: number;
+}
+export interface TrackedList {
+  kind: "list";
+  id: JsonRpcId;
+}
+export type Tracked = TrackedCall | TrackedList;
+
+export interface ExchangeScope {
+  grant: GrantRecord;
+  server: UpstreamConfig;
+  sessionId: string | null;
+  policy: PolicyHandle | null;
+}
+
+export class Exchange {
+  readonly tracked = new Map<string, Tracked>();
+  readonly localResponses: Record<string, unknown>[] = [];
+  /** Ids of every request forwarded upstream (governed or not), to answer them if it fails. */
+  readonly forwardedIds: JsonRpcId[] = [];
+  upstreamStatus: number | null = null;
+
+  constructor(
+    private readonly scope: ExchangeScope,
+    private readonly audit: AuditSink,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  track(t: Tracked) {
+    this.tracked.set(idKey(t.id), t);
+  }
+
+  get needsInspection(): boolean {
+    return this.tracked.size > 0 || this.localResponses.length > 0;
+  }
+
+  /** A response from the upstream arrived: settle its reservation and write its audit event. */
+  async settle(id: JsonRpcId | null | undefined, response: { result?: unknown; error?: unknown } | null, failure?: string, keepQuota = false) {
+    const key = idKey(id ?? null);
+    const t = this.tracked.get(key);
+    if (!t) return;
+    this.tracked.delete(key);
+    if (t.kind !== "call") return;
+    // A call failed when the upstream answered with an error (protocol error, or a tool
+    // result marked isError: the tool did not do its work) or did not answer at all.
+    const toolFailed = (response?.result as { isError?: unknown } | undefined)?.isError === true;
+    const ok = keepQuota || (response !== null && response.error === undefined && !toolFailed && failure === undefined);
+    if (t.reservation) await (ok ? this.limiter.commit(t.reservation) : this.limiter.rollback(t.reservation)).catch(() => {});
+    const upstreamError = failure ?? (response?.error ? describeRpcError(response.error) : toolFailed ? "the tool reported an error (isError)" : null);
+    this.recordCall(t.tool, t.args, t.decision, t.id, performance.now() - t.startedAt, upstreamError);
+  }
+
+  /**
+   * Everything still pending failed (stream ended early, timeout, upstream error): quota is
+   * given back. When the client went away instead, the upstream may well have run the call,
+   * so the quota is kept (keepQuota).
+   */
+  async failPending(reason: string, keepQuota = false) {
+    for (const t of [...this.tracked.values()]) await this.settle(t.id, null, reason, keepQuota);
+  }
+
+  pendingCallIds(): JsonRpcId[] {
+    return [...this.tracked.values()].filter((t) => t.kind === "call").map((t) => t.id);
+  }
+
+  recordCall(tool: string, args: Record<string, unknown>, decision: Decision, id: JsonRpcId | null, latencyMs: number | null, upstreamError: string | null) {
+    const { grant, server, sessionId, policy } = this.scope;
+    this.audit.record({
+      id: newEventId(),
+      time: new Date().toISOString(),
+      orgId: grant.orgId,
+      serverId: server.serverId,
+      grantId: grant.id,
+      sessionId: sessionId ? sessionAuditId(sessionId) : null,
+      requestId: id === null ? null : String(id),
+      method: "tools/call",
+      tool,
+      decision: decision.effect,
+      rulePointer: decision.rule,
+      message: upstreamError ? `upstream error: ${upstreamError}` : decision.effect === "allow" ? null : decision.message,
+      policyVersion: policy?.version ?? null,
+      argKeys: Object.keys(args),
+      args: grant.auditArgumentValues ? args : null,
+      latencyMs: latencyMs === null ? null : Math.round(latencyMs * 100) / 100,
+      upstreamStatus: this.upstreamStatus,
+      approvalId: null,
+    });
+  }
+}
+
+function describeRpcError(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown };
+  return `${typeof e.code === "number" ? e.code : "?"} ${typeof e.message === "string" ? e.message : ""}`.trim();
+}
+
+/** Audit logs name sessions by a digest: the upstream's session id itself is a credential. */
+export function sessionAuditId(sessionId: string): string {
+  return `ses_${createHash("sha256").update(sessionId).digest("base64url").slice(0, 16)}`;
+}

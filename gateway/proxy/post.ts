@@ -1,0 +1,192 @@
+import type { IncomingMessage } from "node:http";
+import { decideToolCall, failClosed } from "../enforce/decide-call";
+import { formatDecision } from "../policy";
+import { readBody, BodyTooLargeError } from "../http/body";
+import { sendJson, sendRpcError } from "../http/respond";
+import { clientResponseHeaders, upstreamRequestHeaders } from "../http/headers";
+import type { PolicyHandle } from "../ports";
+import { classify, errorResponse, INVALID_REQUEST, PARSE_ERROR, POLICY_UNAVAILABLE, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, type JsonRpcRequest, type Message } from "./jsonrpc";
+import { Exchange } from "./exchange";
+import { relaySse, transformJson } from "./transform";
+import { readUpstreamBody, sendUpstream, UpstreamError } from "./upstream";
+import type { GatewayDeps, RequestScope } from "./context";
+
+// POST /mcp/<serverId>: the client's JSON-RPC message(s). tools/call is decided by policy,
+// tools/list answers are filtered; everything else is forwarded as sent.
+
+export async function handlePost(deps: GatewayDeps, scope: RequestScope) {
+  const { req, res } = scope;
+  const contentType = req.header("content-type") ?? "";
+  if (!contentType.toLowerCase().startsWith("application/json")) {
+    return sendRpcError(res, 415, INVALID_REQUEST, "Unsupported Media Type: Content-Type must be application/json");
+  }
+  const accept = req.header("accept") ?? "";
+  if (!accept.includes("application/json") || !accept.includes("text/event-stream")) {
+    return sendRpcError(res, 406, INVALID_REQUEST, "Not Acceptable: Client must accept both application/json and text/event-stream");
+  }
+  let raw: Buffer;
+  try {
+    raw = await readBody(req.body, deps.options.maxBodyBytes, req.header("content-length"));
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return sendRpcError(res, 413, INVALID_REQUEST, `Payload Too Large: at most ${err.limitBytes} bytes`, { connection: "close" });
+    throw err;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString("utf8"));
+  } catch {
+    return sendRpcError(res, 400, PARSE_ERROR, "Parse error: the body is not valid JSON");
+  }
+  const batch = Array.isArray(parsed);
+  const messages = (batch ? (parsed as unknown[]) : [parsed]).map(classify);
+  const invalid = messages.find((m) => m.kind === "invalid");
+  if (messages.length === 0 || invalid) {
+    return sendRpcError(res, 400, INVALID_REQUEST, `Invalid Request: ${invalid && invalid.kind === "invalid" ? invalid.reason : "empty batch"}`);
+  }
+  await decideAndForward(deps, scope, raw, batch, messages);
+}
+
+async function decideAndForward(deps: GatewayDeps, scope: RequestScope, raw: Buffer, batch: boolean, messages: Message[]) {
+  const governed = messages.some((m) => m.kind === "request" && (m.msg.method === "tools/call" || m.msg.method === "tools/list"));
+  let policy: PolicyHandle | null = null;
+  let policyDown = false;
+  if (governed) {
+    const policyId = scope.grant.policyId ?? scope.server.policyId;
+    try {
+      policy = policyId ? await deps.store.policy(policyId) : null;
+    } catch {
+      policyDown = true;
+    }
+  }
+  const exchange = new Exchange({ grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, deps.audit, deps.limiter);
+  const forward: unknown[] = [];
+  for (const m of messages) {
+    if (m.kind === "request" && (await decideLocally(deps, scope, exchange, m.msg, policy, policyDown))) continue;
+    if (m.kind === "request") exchange.forwardedIds.push(m.msg.id);
+    forward.push(m.msg);
+  }
+  if (forward.length === 0) {
+    const out = exchange.localResponses;
+    return sendJson(scope.res, 200, batch ? out : out[0], sessionHeader(scope));
+  }
+  const body = forward.length === messages.length ? raw : JSON.stringify(batch ? forward : forward[0]);
+  await relay(deps, scope, exchange, body, policy);
+}
+
+/** Decides a governed request; true when the gateway answered it itself. */
+async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, msg: JsonRpcRequest, policy: PolicyHandle | null, policyDown: boolean): Promise<boolean> {
+  if (msg.method === "tools/list") {
+    if (!policyDown) {
+      exchange.track({ kind: "list", id: msg.id });
+      return false;
+    }
+    exchange.localResponses.push(errorResponse(msg.id, POLICY_UNAVAILABLE, "the policy store is unavailable, so tools cannot be listed; try again shortly"));
+    return true;
+  }
+  if (msg.method !== "tools/call") return false;
+  const name = typeof msg.params?.name === "string" ? msg.params.name : null;
+  const args = (msg.params?.arguments ?? {}) as Record<string, unknown>;
+  if (policyDown && name) {
+    const decision = failClosed("the policy store");
+    exchange.localResponses.push({ jsonrpc: "2.0", id: msg.id, ...formatDecision(decision, { tool: name }) });
+    exchange.recordCall(name, args, decision, msg.id, null, null);
+    return true;
+  }
+  const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, msg);
+  if (!outcome) return false;
+  if (!outcome.forward) {
+    exchange.localResponses.push(outcome.response);
+    exchange.recordCall(outcome.tool, args, outcome.decision, msg.id, null, null);
+    return true;
+  }
+  if (scope.sessionKey) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
+  exchange.track({ kind: "call", id: msg.id, tool: outcome.tool, args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now() });
+  return false;
+}
+
+function sessionHeader(scope: RequestScope): Record<string, string> {
+  return scope.sessionToken ? { "mcp-session-id": scope.sessionToken } : {};
+}
+
+async function relay(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, body: Buffer | string, policy: PolicyHandle | null) {
+  const { req, res, server } = scope;
+  const deadline = Date.now() + deps.options.upstreamTimeoutMs;
+  let upstream: IncomingMessage;
+  try {
+    upstream = await sendUpstream({
+      url: new URL(server.url),
+      method: "POST",
+      headers: upstreamRequestHeaders(req.header, server.headers, scope.upstreamSessionId),
+      body,
+      timeoutMs: deps.options.upstreamTimeoutMs,
+      signal: req.signal,
+    });
+  } catch (err) {
+    return answerUpstreamFailure(scope, exchange, err as Error);
+  }
+  exchange.upstreamStatus = upstream.statusCode ?? 502;
+  req.signal.addEventListener("abort", () => void exchange.failPending("the client went away", true), { once: true });
+  await relayAnswer(deps, scope, exchange, upstream, policy?.compiled ?? null, deadline);
+}
+
+async function relayAnswer(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, upstream: IncomingMessage, policy: PolicyHandle["compiled"] | null, deadline: number) {
+  const { res } = scope;
+  const status = upstream.statusCode ?? 502;
+  if (status === 401 || status === 403) {
+    upstream.resume();
+    await exchange.failPending(`the upstream refused Toolgate's credentials (HTTP ${status})`);
+    return sendRpcError(res, 502, UPSTREAM_UNAVAILABLE, `the upstream server refused Toolgate's credentials (HTTP ${status}): check the server's authentication settings in Toolgate`);
+  }
+  const headers = clientResponseHeaders(upstream.headers, sessionTokenFor(deps, scope, upstream));
+  const type = String(upstream.headers["content-type"] ?? "");
+  if (status === 202 && exchange.localResponses.length > 0) {
+    upstream.resume();
+    return sendJson(res, 200, exchange.localResponses.length === 1 ? exchange.localResponses[0] : exchange.localResponses, headers);
+  }
+  if (!exchange.needsInspection || status >= 400) {
+    res.start(status, passLength(headers, upstream));
+    await res.pipeFrom(upstream);
+    return exchange.failPending(status >= 400 ? `HTTP ${status}` : "no answer");
+  }
+  if (type.startsWith("text/event-stream")) {
+    res.start(status, headers);
+    return relaySse(upstream, res, exchange, policy, deadline);
+  }
+  let text: string;
+  try {
+    text = (await readUpstreamBody(upstream, deps.options.maxUpstreamBodyBytes, deadline)).toString("utf8");
+  } catch (err) {
+    return answerUpstreamFailure(scope, exchange, err as Error);
+  }
+  const out = await transformJson(text, exchange, policy);
+  res.start(status, { ...headers, "content-length": String(Buffer.byteLength(out)) });
+  res.end(out);
+}
+
+function passLength(headers: Record<string, string>, upstream: IncomingMessage): Record<string, string> {
+  const len = upstream.headers["content-length"];
+  return len ? { ...headers, "content-length": len } : headers;
+}
+
+/** The session header for the client: a new sealed token when the upstream opened a session. */
+function sessionTokenFor(deps: GatewayDeps, scope: RequestScope, upstream: IncomingMessage): string | null {
+  const upstreamSession = upstream.headers["mcp-session-id"];
+  if (typeof upstreamSession === "string" && upstreamSession !== scope.upstreamSessionId) {
+    return deps.sealer.seal({ upstreamSessionId: upstreamSession, grantId: scope.grant.id, serverId: scope.server.serverId });
+  }
+  return scope.sessionToken;
+}
+
+/** The upstream could not be reached or was too slow: every forwarded request gets an error. */
+async function answerUpstreamFailure(scope: RequestScope, exchange: Exchange, err: Error) {
+  const timeout = err instanceof UpstreamError && err.kind === "timeout";
+  const message = err instanceof UpstreamError ? err.message : `upstream error: ${err.message}`;
+  if (err instanceof UpstreamError && err.kind === "aborted") return exchange.failPending("the client went away", true);
+  const code = timeout ? UPSTREAM_TIMEOUT : UPSTREAM_UNAVAILABLE;
+  const pending = exchange.forwardedIds;
+  await exchange.failPending(message);
+  if (scope.res.started) return scope.res.end();
+  const errors = [...pending.map((id) => errorResponse(id, code, message)), ...exchange.localResponses];
+  if (errors.length === 0) return sendRpcError(scope.res, timeout ? 504 : 502, code, message);
+  sendJson(scope.res, 200, errors.length === 1 ? errors[0] : errors, sessionHeader(scope));
+}

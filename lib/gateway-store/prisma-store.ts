@@ -1,0 +1,91 @@
+import { compilePolicy, validatePolicy, type ToolInfo, type RiskCategory, type RiskLevel } from "../../gateway/policy";
+import type { GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../../gateway/ports";
+import { hashToken } from "../auth/tokens";
+import { open, parseKeyRing, type KeyRing } from "../crypto/secret-box";
+import type { Db } from "../db/client";
+import { TtlCache } from "./ttl-cache";
+
+// The gateway's view of PostgreSQL: grants, servers, compiled policies and tool info, each
+// cached in this process. No query runs per call once the cache is warm; a change anywhere
+// (trigger → NOTIFY → invalidate()) drops the caches, and a TTL bounds staleness regardless.
+const TTL_MS = 30_000;
+const NEGATIVE_TTL_MS = 5_000;
+
+export class PrismaGatewayStore implements GatewayStore {
+  private readonly grants = new TtlCache<GrantRecord | null>(TTL_MS);
+  private readonly servers = new TtlCache<UpstreamConfig | null>(TTL_MS);
+  private readonly policies = new TtlCache<PolicyHandle | null>(TTL_MS, 10_000);
+  private readonly tools = new TtlCache<Map<string, ToolInfo>>(TTL_MS, 10_000);
+  private readonly keys: KeyRing;
+
+  constructor(private readonly db: Db, keys?: KeyRing) {
+    this.keys = keys ?? parseKeyRing();
+  }
+
+  /** Drops every cached entry (a change was announced, or announcements may have been missed). */
+  invalidate() {
+    this.grants.clear();
+    this.servers.clear();
+    this.policies.clear();
+    this.tools.clear();
+  }
+
+  async grantByToken(token: string): Promise<GrantRecord | null> {
+    const hash = hashToken(token);
+    return this.grants.get(hash, () => this.loadGrant(hash), NEGATIVE_TTL_MS);
+  }
+
+  private async loadGrant(tokenHash: string): Promise<GrantRecord | null> {
+    const g = await this.db.grant.findUnique({ where: { tokenHash }, include: { org: { select: { auditArgumentValues: true } } } });
+    if (!g || g.revokedAt) return null;
+    return {
+      id: g.id,
+      orgId: g.orgId,
+      serverId: g.serverId,
+      label: g.label,
+      metadata: (g.metadata ?? {}) as Record<string, unknown>,
+      policyId: g.policyId,
+      auditArgumentValues: g.org.auditArgumentValues,
+    };
+  }
+
+  server(serverId: string): Promise<UpstreamConfig | null> {
+    return this.servers.get(serverId, async () => {
+      const s = await this.db.server.findUnique({ where: { id: serverId } });
+      if (!s || !s.url) return null;
+      const headers = s.headersSealed ? (JSON.parse(open(s.headersSealed, this.keys)) as Record<string, string>) : {};
+      const transport = s.transport === "sse" || s.transport === "streamable_http" ? s.transport : "auto";
+      return { serverId: s.id, orgId: s.orgId, url: s.url, transport, headers, policyId: s.policyId };
+    });
+  }
+
+  policy(policyId: string): Promise<PolicyHandle | null> {
+    return this.policies.get(policyId, async () => {
+      const p = await this.db.policy.findUnique({ where: { id: policyId }, select: { currentVersion: true } });
+      if (!p?.currentVersion) return null;
+      const v = await this.db.policyVersion.findUnique({ where: { policyId_version: { policyId, version: p.currentVersion } } });
+      if (!v) return null;
+      const checked = validatePolicy(v.document);
+      // Published documents are validated on the way in; failing here means the stored row was
+      // altered by hand. Refuse to guess: the caller fails closed.
+      if (!checked.ok) throw new Error(`stored policy ${policyId} v${v.version} is invalid: ${checked.errors[0]?.message}`);
+      return { policyId, version: v.version, compiled: compilePolicy(checked.policy) };
+    });
+  }
+
+  async toolInfo(serverId: string, tool: string): Promise<ToolInfo | undefined> {
+    const all = await this.tools.get(serverId, async () => {
+      const rows = await this.db.tool.findMany({
+        where: { serverId, removedAt: null },
+        select: { name: true, riskCategory: true, riskLevel: true, inputSchema: true },
+      });
+      return new Map(
+        rows.map((r) => [
+          r.name,
+          { category: r.riskCategory as RiskCategory, level: r.riskLevel as RiskLevel, inputSchema: (r.inputSchema ?? undefined) as Record<string, unknown> | undefined },
+        ]),
+      );
+    });
+    return all.get(tool);
+  }
+}

@@ -1,0 +1,78 @@
+import path from "node:path";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createGatewayHandler } from "../../gateway/http/handler";
+import { nodeRequest, nodeResponse, type GatewayRequest, type GatewayResponse } from "../../gateway/http/io";
+import { SessionHistory } from "../../gateway/enforce/session-history";
+import { SessionSealer } from "../../gateway/proxy/session-token";
+import { createRateLimiter } from "../../gateway/ratelimit";
+import { AuditWriter } from "../../gateway/audit/writer";
+import { getDb } from "../db/client";
+import { PrismaGatewayStore } from "../gateway-store/prisma-store";
+import { ConfigListener } from "../gateway-store/config-listener";
+import { PrismaAuditStore } from "../gateway-store/audit-store";
+
+// Wires the framework-free gateway to PostgreSQL (config cache + LISTEN/NOTIFY, audit store),
+// the rate limiter (memory, or Redis with REDIS_URL) and the session sealer. One instance per
+// process, kept on globalThis: the custom server and Next's route-handler adapter (bundled
+// separately) both find it there.
+export interface GatewayRuntime {
+  handle(req: GatewayRequest, res: GatewayResponse): Promise<void>;
+  handleNode(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  store: PrismaGatewayStore;
+  audit: AuditWriter;
+  close(): Promise<void>;
+}
+
+const g = globalThis as unknown as { __toolgateGateway?: Promise<GatewayRuntime> };
+
+export function getGateway(): Promise<GatewayRuntime> {
+  g.__toolgateGateway ??= createGatewayRuntime().catch((err) => {
+    g.__toolgateGateway = undefined;
+    throw err;
+  });
+  return g.__toolgateGateway;
+}
+
+async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promise<GatewayRuntime> {
+  const databaseUrl = env.DATABASE_URL;
+  const secret = env.TOOLGATE_ENCRYPTION_KEY;
+  if (!databaseUrl || !secret) throw new Error("the gateway needs DATABASE_URL and TOOLGATE_ENCRYPTION_KEY");
+  const db = getDb();
+  const store = new PrismaGatewayStore(db);
+  const listener = new ConfigListener(databaseUrl, () => store.invalidate());
+  await listener.start();
+  const limiter = createRateLimiter({ redisUrl: env.REDIS_URL || undefined });
+  const audit = new AuditWriter({ store: new PrismaAuditStore(db), spillDir: path.resolve(env.TOOLGATE_DATA_DIR ?? ".toolgate", "audit-spill") });
+  const publicUrl = env.TOOLGATE_PUBLIC_URL;
+  const handle = createGatewayHandler({
+    store,
+    limiter,
+    audit,
+    sealer: new SessionSealer(secret),
+    history: new SessionHistory(),
+    options: {
+      maxBodyBytes: Number(env.TOOLGATE_MAX_BODY_BYTES ?? 4 * 1024 * 1024),
+      maxUpstreamBodyBytes: 32 * 1024 * 1024,
+      upstreamTimeoutMs: Number(env.TOOLGATE_UPSTREAM_TIMEOUT_MS ?? 60_000),
+      allowedOrigins: (env.TOOLGATE_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      publicOrigin: publicUrl ? new URL(publicUrl).origin : undefined,
+    },
+  });
+  return {
+    handle,
+    handleNode: (req, res) => handle(nodeRequest(req, res), nodeResponse(res)),
+    store,
+    audit,
+    async close() {
+      await listener.stop();
+      await audit.close();
+      await limiter.close();
+    },
+  };
+}
+
+export async function closeGateway() {
+  const running = g.__toolgateGateway;
+  g.__toolgateGateway = undefined;
+  if (running) await (await running).close().catch(() => {});
+}
