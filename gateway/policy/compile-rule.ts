@@ -40,6 +40,8 @@ export interface CompiledRule {
   readonly onDeny: string | null;
   /** Allow or approval outcomes of this rule by category, built on first use. */
   readonly outcomes: Map<string, OutcomePlan>;
+  /** The resolution of every tool name this rule is selected for, shared. */
+  readonly resolution: { readonly hidden: null; readonly rule: CompiledRule };
 }
 
 /**
@@ -77,7 +79,18 @@ export function compileRule(rule: AnyRule, pointer: string, kind: RuleKind): Com
       ? { timeoutSeconds: options?.timeout_seconds ?? APPROVAL_TIMEOUT_DEFAULT_SECONDS, mode: options?.mode ?? "retry" }
       : null;
   const limits = (rule.limits ?? []).map((limit, index) => compileLimit(limit, childPointer(pointer, "limits", index)));
-  return { pointer, action, checks, limits, approval: approval && Object.freeze(approval), onDeny, outcomes: new Map() };
+  const compiled: { -readonly [K in keyof CompiledRule]: CompiledRule[K] } = {
+    pointer,
+    action,
+    checks,
+    limits,
+    approval: approval && Object.freeze(approval),
+    onDeny,
+    outcomes: new Map(),
+    resolution: undefined as unknown as CompiledRule["resolution"], // set just below: it points back at the rule
+  };
+  compiled.resolution = Object.freeze({ hidden: null, rule: compiled });
+  return compiled;
 }
 
 function deniedByAction(kind: RuleKind): string {

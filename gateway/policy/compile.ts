@@ -39,13 +39,17 @@ export interface CompiledPolicy {
   readonly defaultOutcomes: Map<string, OutcomePlan>;
   /** Tool name → resolution; bounded, see RESOLUTION_CACHE_MAX. */
   readonly resolutions: Map<string, Resolution>;
+  /** Hide entry pointer → its shared resolution. */
+  readonly hiddenResolutions: Map<string, Resolution>;
 }
 
 /**
- * Names repeat (an agent calls the same few tools), so resolutions are cached. The bound keeps
- * an agent sending random names from growing the cache without end: when full it starts over.
+ * Names repeat (an agent calls the few tools its servers list), so resolutions are cached. The
+ * bound keeps an agent sending random names from growing the cache without end: when full it
+ * starts over. It is small on purpose: clearing (and growing) a large Map is a latency spike
+ * for the call that triggers it, and a real tool list fits many times over.
  */
-export const RESOLUTION_CACHE_MAX = 10_000;
+export const RESOLUTION_CACHE_MAX = 2_048;
 
 /** Compiles a document that passed validatePolicy; an unvalidated document may throw. */
 export function compilePolicy(document: PolicyDocument): CompiledPolicy {
@@ -72,6 +76,7 @@ export function compilePolicy(document: PolicyDocument): CompiledPolicy {
     defaultDeny: shared(denyDecision("/default", "no rule allows this tool, and the policy denies by default", null)),
     defaultOutcomes: new Map(),
     resolutions: new Map(),
+    hiddenResolutions: new Map(),
   };
 }
 
@@ -94,12 +99,24 @@ export function resolveTool(policy: CompiledPolicy, name: string): Resolution {
   const cached = policy.resolutions.get(name);
   if (cached !== undefined) return cached;
   const hiddenBy = hiddenPointer(policy.hide, name);
-  const resolution: Resolution = {
-    hidden: hiddenBy === null ? null : shared(denyDecisionForHide(hiddenBy)),
-    rule: hiddenBy === null ? (policy.exact.get(name) ?? policy.patterns.find(name) ?? null) : null,
-  };
+  const resolution =
+    hiddenBy !== null
+      ? hiddenResolution(policy, hiddenBy)
+      : (policy.exact.get(name) ?? policy.patterns.find(name))?.resolution ?? NO_RULE;
   if (policy.resolutions.size >= RESOLUTION_CACHE_MAX) policy.resolutions.clear();
   policy.resolutions.set(name, resolution);
+  return resolution;
+}
+
+const NO_RULE: Resolution = Object.freeze({ hidden: null, rule: null });
+
+/** One shared resolution per hide entry: the decision does not name the tool. */
+function hiddenResolution(policy: CompiledPolicy, pointer: string): Resolution {
+  let resolution = policy.hiddenResolutions.get(pointer);
+  if (resolution === undefined) {
+    resolution = Object.freeze({ hidden: shared(hideDecision(pointer)), rule: null });
+    policy.hiddenResolutions.set(pointer, resolution);
+  }
   return resolution;
 }
 
@@ -107,7 +124,7 @@ export function hiddenPointer(hide: HideMatcher, name: string): string | null {
   return hide.all ?? hide.exact.get(name) ?? hide.patterns.find(name) ?? null;
 }
 
-function denyDecisionForHide(pointer: string): Decision {
+function hideDecision(pointer: string): Decision {
   const reason = "this tool is hidden by the policy";
   return { effect: "hide", rule: pointer, message: reason, reason, limits: NO_LIMITS };
 }
