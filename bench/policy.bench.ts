@@ -5,9 +5,10 @@
  *
  * Each policy mixes exact tool names and glob patterns, with conditions and limits on some rules,
  * hidden patterns and all_tools limits. Four kinds of call are timed:
- * - exact:   a tool with an exact-name rule (the common case);
- * - pattern: a tool matched by a pattern, name seen before (resolution cached);
- * - cold:    a tool matched by a pattern, name never seen before (walks the pattern index);
+ * - exact:   tools with exact-name rules (the common case), the same five rules at every size;
+ * - pattern: tools matched by patterns, names seen before (resolution cached), five likewise;
+ * - cold:    tools matched by patterns all over the policy, each name never seen before (walks
+ *            the pattern index: the worst case, which real traffic meets once per tool name);
  * - denied:  a deny_if that holds (the decision is built at compile time).
  * A sample times a batch of evaluations with process.hrtime.bigint and divides, because one
  * evaluation is shorter than the timer's resolution; p50/p99 are over samples. The "single"
@@ -72,11 +73,14 @@ function workloads(rules: number): Record<string, ToolCall[]> {
 }
 
 function buildWorkloads(rules: number): Record<string, ToolCall[]> {
+  // The same five rules exist, with the same shape, in every policy size: what changes between
+  // sizes is only how many other rules there are, which is what "flat" is about.
+  const args = { amount: 5, env: "dev" };
+  const exact = [0, 2, 4, 6, 8].map((i) => ({ tool: `tool_${i}`, args }));
+  const pattern = [1, 3, 5, 7, 9].map((i) => ({ tool: `svc${i}_read`, args }));
   const count = Math.max(1, Math.floor(rules / 2));
-  const pick = (i: number, odd: boolean) => ((i * 7919) % count) * 2 + (odd ? 1 : 0);
-  const exact = Array.from({ length: 64 }, (_, i) => ({ tool: `tool_${pick(i, false)}`, args: { amount: 5, env: "dev" } }));
-  const pattern = Array.from({ length: 64 }, (_, i) => ({ tool: `svc${pick(i, true)}_read`, args: { amount: 5, env: "dev" } }));
-  const cold = Array.from({ length: BATCH * (SAMPLES + 50) }, (_, i) => ({ tool: `svc${pick(i, true)}_x${i}`, args: {} }));
+  const pick = (i: number) => ((i * 7919) % count) * 2 + 1;
+  const cold = Array.from({ length: BATCH * (SAMPLES + 50) }, (_, i) => ({ tool: `svc${pick(i)}_x${i}`, args: {} }));
   const denied = [{ tool: "tool_0", args: { amount: 50_000, env: "dev" } }];
   return { exact, pattern, cold, denied };
 }
