@@ -80,7 +80,7 @@ export function checkArgsSchema(schema: Record<string, unknown>): SchemaProblem[
   const unsafe = patternProblems(schema, "");
   if (unsafe.length > 0) return unsafe;
   try {
-    compileWith(ajv, schema);
+    cachedCompile(schema, () => compileWith(ajv, schema));
   } catch (error) {
     return [{ pointer: "", message: compileReason(error) }];
   }
@@ -110,9 +110,29 @@ function checkPattern(pattern: string, pointer: string, out: SchemaProblem[]): v
   if (!compiled.ok) out.push({ pointer, message: compiled.message });
 }
 
+/**
+ * Compiled `args_schema` validators by schema text. Compiling takes milliseconds (ajv generates
+ * code), and the same schemas come back again and again: validation then compilation of one
+ * document, every replica's reload after a publish, each new version of a policy that changed
+ * elsewhere. A validator keeps no state between calls, so sharing one is safe.
+ */
+const ARGS_SCHEMA_CACHE_MAX = 1_000;
+const argsSchemaCache = new Map<string, ValidateFunction>();
+
+function cachedCompile(schema: Record<string, unknown>, compile: () => ValidateFunction): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = argsSchemaCache.get(key);
+  if (validate === undefined) {
+    validate = compile();
+    if (argsSchemaCache.size >= ARGS_SCHEMA_CACHE_MAX) argsSchemaCache.delete(argsSchemaCache.keys().next().value!);
+    argsSchemaCache.set(key, validate);
+  }
+  return validate;
+}
+
 /** Compiles an `args_schema` that passed checkArgsSchema. */
 export function compileArgsSchema(schema: Record<string, unknown>): ValidateFunction {
-  return compileWith(ajvFor(draftOf(schema)!, true), schema);
+  return cachedCompile(schema, () => compileWith(ajvFor(draftOf(schema)!, true), schema));
 }
 
 /** The first meta-schema error at each place: ajv reports a failed `anyOf` three ways. */
