@@ -145,3 +145,12 @@ describe("validatePolicyText", () => {
     expect(result.ok ? null : result.errors[0].message).toMatch(/^policy is longer than/);
   });
 });
+
+describe("validatePolicyText syntax messages", () => {
+  it("says what follows the document", () => {
+    const result = validatePolicyText('{"version":"1","default":"deny"}}');
+    expect(result.ok ? null : result.errors[0].message).toBe(
+      "invalid json at line 1, column 33: unexpected non-whitespace character after the document",
+    );
+  });
+});

@@ -61,7 +61,10 @@ function syntaxError(text: string, error: unknown): PolicyError {
   let reason: string;
   if (position !== null) {
     offset = Number(position[1]);
-    reason = v8.replace(/ (in|after) JSON at position \d+.*$/s, "").replace(/JSON/g, "json");
+    reason = v8
+      .replace(/ after JSON at position \d+.*$/s, " after the document")
+      .replace(/ in JSON at position \d+.*$/s, "")
+      .replace(/JSON/g, "json");
   } else {
     // V8 does not say where an unexpected token is; the scanner does, in its own words.
     const found = scannerError(text);
