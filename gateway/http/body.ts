@@ -17,3 +17,20 @@ export async function readBody(body: AsyncIterable<Uint8Array>, limitBytes: numb
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
 }
+
+/**
+ * After refusing a body, read and discard what the client is still sending (up to a cap) so
+ * that it can read the refusal instead of failing with a broken pipe; past the cap the
+ * connection is dropped.
+ */
+export async function discardBody(body: AsyncIterable<Uint8Array>, capBytes = 16 * 1024 * 1024) {
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      size += chunk.byteLength;
+      if (size > capBytes) break;
+    }
+  } catch {
+    /* the client went away */
+  }
+}

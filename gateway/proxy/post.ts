@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { decideToolCall, failClosed } from "../enforce/decide-call";
 import { formatDecision } from "../policy";
-import { readBody, BodyTooLargeError } from "../http/body";
+import { readBody, discardBody, BodyTooLargeError } from "../http/body";
 import { sendJson, sendRpcError } from "../http/respond";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/headers";
 import type { PolicyHandle } from "../ports";
@@ -28,7 +28,10 @@ export async function handlePost(deps: GatewayDeps, scope: RequestScope) {
   try {
     raw = await readBody(req.body, deps.options.maxBodyBytes, req.header("content-length"));
   } catch (err) {
-    if (err instanceof BodyTooLargeError) return sendRpcError(res, 413, INVALID_REQUEST, `Payload Too Large: at most ${err.limitBytes} bytes`, { connection: "close" });
+    if (err instanceof BodyTooLargeError) {
+      sendRpcError(res, 413, INVALID_REQUEST, `Payload Too Large: at most ${err.limitBytes} bytes`);
+      return discardBody(req.body);
+    }
     throw err;
   }
   let parsed: unknown;
