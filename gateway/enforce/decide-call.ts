@@ -54,7 +54,8 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
     { tool, args },
     {
       grant: { id: scope.grant.id, label: scope.grant.label, metadata: scope.grant.metadata },
-      session: scope.sessionId ? { id: scope.sessionId, ...(history ?? { call_count: 0 }) } : undefined,
+      // A new session has counted nothing yet: zero, not "unknown" (which would deny).
+      session: scope.sessionId ? { id: scope.sessionId, ...(history ?? { call_count: 0, tool_counts: {}, category_counts: {} }) } : undefined,
       server: { id: scope.server.serverId },
       org: { id: scope.grant.orgId },
       tool: info,
