@@ -1,5 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // A separate build dir per checkout user is possible (TOOLGATE_DIST_DIR), so that parallel
+  // builds (several developers' test runs on one machine) do not overwrite each other.
+  distDir: process.env.TOOLGATE_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Native and server-only packages stay outside the bundle.

@@ -8,7 +8,8 @@ import path from "node:path";
 const INPUT_DIRS = ["app", "components", "lib", "gateway", "public"];
 const INPUT_FILES = ["next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
 const SKIP = new Set(["node_modules", ".next", "generated"]);
-const STAMP = ".next/toolgate-build.json";
+const distDir = () => process.env.TOOLGATE_DIST_DIR || ".next";
+const stampPath = (root: string) => path.join(root, distDir(), "toolgate-build.json");
 
 export function hashBuildInputs(root: string): string {
   const hash = createHash("sha256");
@@ -35,8 +36,8 @@ function collect(dir: string, out: string[]) {
 }
 
 export function isBuildCurrent(root: string, inputsHash: string): boolean {
-  const stamp = path.join(root, STAMP);
-  if (!existsSync(stamp) || !existsSync(path.join(root, ".next/BUILD_ID"))) return false;
+  const stamp = stampPath(root);
+  if (!existsSync(stamp) || !existsSync(path.join(root, distDir(), "BUILD_ID"))) return false;
   try {
     return JSON.parse(readFileSync(stamp, "utf8")).inputs === inputsHash;
   } catch {
@@ -45,5 +46,5 @@ export function isBuildCurrent(root: string, inputsHash: string): boolean {
 }
 
 export function writeBuildStamp(root: string, inputsHash: string) {
-  writeFileSync(path.join(root, STAMP), JSON.stringify({ inputs: inputsHash, builtAt: new Date().toISOString() }) + "\n");
+  writeFileSync(stampPath(root), JSON.stringify({ inputs: inputsHash, builtAt: new Date().toISOString() }) + "\n");
 }

@@ -37,7 +37,8 @@ export async function startToolgate(opts: StartOptions = {}): Promise<RunningToo
   process.env.NEXTAUTH_URL ??= publicUrl;
   process.env.TOOLGATE_PUBLIC_URL = publicUrl;
 
-  if (!opts.dev) {
+  // TOOLGATE_SKIP_BUILD=1 serves the existing build as is (test harnesses build once up front).
+  if (!opts.dev && env.TOOLGATE_SKIP_BUILD !== "1") {
     const { ensureBuild } = await import("../../scripts/build");
     await ensureBuild({ log });
   }

@@ -22,7 +22,7 @@ export interface ToolgateProcess {
 export async function startToolgateProcess(opts: { databaseUrl?: string; dataDir?: string; env?: Record<string, string> } = {}): Promise<ToolgateProcess> {
   const port = await freePort();
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), "toolgate-app-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", TOOLGATE_DATA_DIR: dataDir, ...opts.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", TOOLGATE_DATA_DIR: dataDir, TOOLGATE_SKIP_BUILD: "1", ...opts.env };
   delete env.DATABASE_URL;
   delete env.NEXTAUTH_URL;
   delete env.TOOLGATE_PUBLIC_URL;

@@ -9,7 +9,7 @@ const SEED = {
   default: "deny",
   hide: ["internal_*"],
   tools: {
-    echo: {},
+    echo: { max_per_session: 3 },
     start_dicom_import_job: { limits: [{ counter: "start_dicom_import_job_rate", window: "minute", max: 10, scope: "grant" }] },
     create_charge: {
       require: [{ path: "args.currency", op: "in", value: ["usd", "eur"] }],
@@ -97,6 +97,17 @@ describe.each(["fast", "next"] as EntryPoint[])("through the %s entry point", (e
     expect(textOf(big)).toBe("[POLICY DENIED] charges over 10,000 or in other currencies need finance (rule /tools/create_charge/deny_if/0)");
     const yen = await client.callTool({ name: "create_charge", arguments: { amount: 5, currency: "jpy" } });
     expect(textOf(yen)).toMatch(/\(rule \/tools\/create_charge\/require\/0\)$/);
+  });
+
+  it("session history: the first calls of a new session pass, the one over max_per_session is denied", async () => {
+    const { token } = await env.grant(orgId, serverId, `session-${entry}`);
+    const client = await env.connect(entry, serverId, token);
+    for (let i = 0; i < 3; i++) expect(textOf(await client.callTool({ name: "echo", arguments: { message: `m${i}` } }))).toBe(`m${i}`);
+    const fourth = await client.callTool({ name: "echo", arguments: { message: "m3" } });
+    expect(textOf(fourth)).toMatch(/^\[POLICY DENIED\] .*\(rule \/tools\/echo\/max_per_session\)$/);
+    // A new session starts counting from zero.
+    const again = await env.connect(entry, serverId, token);
+    expect(textOf(await again.callTool({ name: "echo", arguments: { message: "fresh" } }))).toBe("fresh");
   });
 
   it("gives quota back when the upstream call fails", async () => {
