@@ -18,6 +18,7 @@ export type EventIdGenerator = (now?: number) => string;
 export function createEventIdGenerator(fill: RandomFill = randomFillSync): EventIdGenerator {
   let lastTime = -1;
   const random = new Uint8Array(RANDOM_BYTES);
+  const nextRandom = randomPool(fill);
   return (now = Date.now()) => {
     let time = Math.min(Math.max(Math.floor(now), 0), MAX_TIME);
     if (time <= lastTime) {
@@ -25,7 +26,7 @@ export function createEventIdGenerator(fill: RandomFill = randomFillSync): Event
       // 2^80 ids in one millisecond would overflow; borrow the next millisecond then.
       if (!increment(random)) time = Math.min(time + 1, MAX_TIME);
     } else {
-      fill(random);
+      nextRandom(random);
     }
     lastTime = time;
     return `evt_${encodeTime(time)}${encodeRandom(random)}`;
@@ -41,6 +42,20 @@ export function eventIdTime(id: string): number | null {
   let time = 0;
   for (const ch of id.slice(4, 14)) time = time * 32 + ALPHABET.indexOf(ch);
   return time;
+}
+
+/** Draws randomness 256 ids at a time: one system call per id costs more than the rest of it. */
+function randomPool(fill: RandomFill): (into: Uint8Array) => void {
+  const pool = new Uint8Array(RANDOM_BYTES * 256);
+  let offset = pool.length;
+  return (into) => {
+    if (offset === pool.length) {
+      fill(pool);
+      offset = 0;
+    }
+    into.set(pool.subarray(offset, offset + RANDOM_BYTES));
+    offset += RANDOM_BYTES;
+  };
 }
 
 function encodeTime(time: number): string {

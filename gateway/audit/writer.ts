@@ -2,67 +2,21 @@ import path from "node:path";
 import type { AuditEvent, AuditStore } from "../ports";
 import { Backoff } from "./backoff";
 import { BoundedQueue } from "./bounded-queue";
+import { claimDir, releaseDir, writerSettings, type AuditWriterOptions, type WriterSettings } from "./options";
+import { MAX_REJECT_STREAK, RefusalDetector } from "./refusals";
 import { Replayer } from "./replay";
 import { REJECTED_FILE } from "./spill-files";
 import { SpillLane } from "./spill-lane";
-import { AuditTimeoutError, errorMessage, withTimeout } from "./timeout";
+import { errorMessage, withTimeout } from "./timeout";
 import { realTimers, type AuditLogger, type AuditWriterStats, type WriterTimers } from "./types";
 
-export interface AuditWriterOptions {
-  store: AuditStore;
-  /** A folder in the data dir for spill files; one writer per folder. */
-  spillDir: string;
-  /** Events kept in memory for the store; beyond it they go to disk. Default 10,000. */
-  maxBuffer?: number;
-  /** Events per store write. Default 500. */
-  batchSize?: number;
-  /** A partial batch waits at most this long. Default 250 ms. */
-  flushIntervalMs?: number;
-  /** Backoff between retries of a failed write: from min, doubling, up to max. 100 ms → 5 s. */
-  retryMinMs?: number;
-  retryMaxMs?: number;
-  /** A store write (or ping) that takes longer counts as failed. Default 30 s. */
-  writeTimeoutMs?: number;
-  /** How long close() tries the store before spilling what is left. Default 5 s. */
-  closeTimeoutMs?: number;
-  /** Events per spill file (replay loads one file at a time). Default 5,000. */
-  spillFileEvents?: number;
-  timers?: WriterTimers;
-  log?: AuditLogger;
-}
+export type { AuditWriterOptions } from "./options";
+export type { PingableAuditStore } from "./refusals";
 
-/**
- * A store that can tell "I am down" from "I refuse this event". With ping, an event the store
- * refuses on its own (say, a value PostgreSQL cannot hold) is set aside in rejected.jsonl
- * instead of blocking every event behind it; without ping it is retried like an outage.
- */
-export interface PingableAuditStore extends AuditStore {
-  ping(): Promise<void>;
-}
-
-type Settings = Required<Omit<AuditWriterOptions, "store" | "spillDir" | "timers" | "log">>;
 type Work = { source: "queue" | "replay"; events: AuditEvent[] };
 type Outcome = "written" | "rejected" | "failed";
 
-const DEFAULTS: Settings = {
-  maxBuffer: 10_000,
-  batchSize: 500,
-  flushIntervalMs: 250,
-  retryMinMs: 100,
-  retryMaxMs: 5_000,
-  writeTimeoutMs: 30_000,
-  closeTimeoutMs: 5_000,
-  spillFileEvents: 5_000,
-};
 const DROP_LOG_EVERY_MS = 5_000;
-/** A lone event must fail this often while the store answers pings before it is set aside. */
-const REJECT_AFTER_STRIKES = 2;
-/**
- * Events set aside in a row with no successful write between them. Beyond this the store is
- * more likely broken for every event (a schema out of date) than fed bad ones: retry instead,
- * so events wait on disk for the fix rather than pile up in rejected.jsonl.
- */
-const MAX_REJECT_STREAK = 5;
 
 /**
  * The gateway's audit trail writer. record() only appends to a bounded in-memory queue (or, when
@@ -71,10 +25,15 @@ const MAX_REJECT_STREAK = 5;
  * refused event is isolated) and doubling it back on success. Spilled files are replayed, oldest
  * first, when the store answers, and deleted only once written. Because the store is idempotent
  * by event id, anything uncertain (a timed-out write, a crash mid-replay) is simply written again.
+ *
+ * Memory holds at most maxBuffer events for the store, maxBuffer more on their way to disk, and
+ * one spill file being replayed (spillFileEvents); beyond that events are dropped, counted in
+ * stats().dropped and logged, which takes the disk failing or falling behind as well as the store.
+ * record() keeps a reference to the event: do not change it afterwards.
  */
 export class AuditWriter {
   private readonly store: AuditStore;
-  private readonly cfg: Settings;
+  private readonly cfg: WriterSettings;
   private readonly timers: WriterTimers;
   private readonly log: AuditLogger;
   private readonly dir: string;
@@ -82,6 +41,7 @@ export class AuditWriter {
   private readonly lane: SpillLane;
   private readonly replayer: Replayer;
   private readonly backoff: Backoff;
+  private readonly refusals: RefusalDetector;
   private attemptSize: number;
   private timer: unknown = null;
   private retrying = false;
@@ -89,8 +49,6 @@ export class AuditWriter {
   private flushing = 0;
   private pumping: Promise<void> | null = null;
   private again = false;
-  private suspect: { id: string; strikes: number } | null = null;
-  private rejectStreak = 0;
   private closing: Promise<void> | null = null;
   private closed = false;
   private lastDropLog = -Infinity;
@@ -99,13 +57,14 @@ export class AuditWriter {
 
   constructor(options: AuditWriterOptions) {
     this.store = options.store;
-    this.cfg = { ...DEFAULTS, ...definedOnly(options) };
+    this.cfg = writerSettings(options);
     this.timers = options.timers ?? realTimers;
     this.log = options.log ?? console;
     this.dir = claimDir(options.spillDir);
     this.queue = new BoundedQueue(this.cfg.maxBuffer);
     this.backoff = new Backoff(this.cfg.retryMinMs, this.cfg.retryMaxMs);
     this.attemptSize = this.cfg.batchSize;
+    this.refusals = new RefusalDetector(this.store, this.cfg.writeTimeoutMs, this.timers);
     this.lane = new SpillLane({
       dir: this.dir,
       capacity: this.cfg.maxBuffer,
@@ -247,8 +206,7 @@ export class AuditWriter {
     this.counts.written += events.length;
     this.backoff.reset();
     this.retrying = false;
-    this.suspect = null;
-    this.rejectStreak = 0;
+    this.refusals.written();
     this.attemptSize = Math.min(this.cfg.batchSize, this.attemptSize * 2);
     return "written";
   }
@@ -256,7 +214,7 @@ export class AuditWriter {
   private async onWriteFailed(events: AuditEvent[], error: unknown): Promise<Outcome> {
     this.counts.failedBatches++;
     this.lastError = `audit store: ${errorMessage(error)}`;
-    if (events.length === 1 && (await this.refusedAlone(events[0], error))) {
+    if (events.length === 1 && (await this.refusals.refusedAlone(events[0], error))) {
       await this.reject(events[0], error);
       return "rejected";
     }
@@ -268,27 +226,11 @@ export class AuditWriter {
     return "failed";
   }
 
-  /** True when a lone event failed repeatedly while the store answered a ping: it is the event. */
-  private async refusedAlone(event: AuditEvent, error: unknown): Promise<boolean> {
-    const store = this.store as Partial<PingableAuditStore>;
-    if (typeof store.ping !== "function" || error instanceof AuditTimeoutError) return false;
-    if (this.rejectStreak >= MAX_REJECT_STREAK) return false;
-    try {
-      await withTimeout(store.ping(), this.cfg.writeTimeoutMs, "audit store ping", this.timers);
-    } catch {
-      return false;
-    }
-    if (this.suspect?.id !== event.id) this.suspect = { id: event.id, strikes: 0 };
-    return ++this.suspect.strikes >= REJECT_AFTER_STRIKES;
-  }
-
   private async reject(event: AuditEvent, error: unknown): Promise<void> {
     this.counts.rejected++;
-    this.rejectStreak++;
-    this.suspect = null;
     const reason = errorMessage(error);
     this.log.error(`audit: the store refuses event ${event.id} (${reason}); kept in ${path.join(this.dir, REJECTED_FILE)}`);
-    if (this.rejectStreak === MAX_REJECT_STREAK) {
+    if (this.refusals.rejected()) {
       this.log.error(`audit: ${MAX_REJECT_STREAK} events refused in a row; retrying the next ones until a write succeeds`);
     }
     await this.lane
@@ -347,30 +289,4 @@ export class AuditWriter {
     this.lastDropLog = now;
     this.log.error(`audit: ${this.counts.dropped} event(s) dropped so far: ${why}`);
   }
-}
-
-function definedOnly(options: AuditWriterOptions): Partial<Settings> {
-  const out: Partial<Record<keyof Settings, number>> = {};
-  for (const key of Object.keys(DEFAULTS) as (keyof Settings)[]) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (!Number.isFinite(value) || value <= 0) throw new RangeError(`AuditWriter: ${key} must be a positive number, got ${value}`);
-    out[key] = value;
-  }
-  return out;
-}
-
-// Two writers on one folder would replay (and delete) each other's open files. Kept on
-// globalThis because the custom server and Next's bundles load this module separately.
-const claimed: Set<string> = ((globalThis as { __toolgateAuditDirs?: Set<string> }).__toolgateAuditDirs ??= new Set());
-
-function claimDir(dir: string): string {
-  const resolved = path.resolve(dir);
-  if (claimed.has(resolved)) throw new Error(`another AuditWriter is already using ${resolved}; keep one writer per process`);
-  claimed.add(resolved);
-  return resolved;
-}
-
-function releaseDir(dir: string): void {
-  claimed.delete(dir);
 }

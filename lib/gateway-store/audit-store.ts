@@ -13,13 +13,22 @@ export class PrismaAuditStore implements PingableAuditStore {
 
   async writeBatch(events: AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db.auditEvent.createMany({ data: events.map(toAuditRow), skipDuplicates: true });
+    await this.db.auditEvent.createMany({ data: events.map(toAuditRow), skipDuplicates: true }).catch(rethrowConcise);
   }
 
   /** Reachable and the table exists: a failing write is then the events' fault, not an outage. */
   async ping(): Promise<void> {
-    await this.db.$queryRaw`SELECT 1 FROM "AuditEvent" WHERE false`;
+    await this.db.$queryRaw`SELECT 1 FROM "AuditEvent" WHERE false`.catch(rethrowConcise);
   }
+}
+
+/**
+ * Prisma's messages quote the calling source over several lines and put the cause last; the
+ * writer logs and reports errors on one line, so keep the cause (the original stays as cause).
+ */
+function rethrowConcise(error: unknown): never {
+  const lines = (error instanceof Error ? error.message : String(error)).split("\n").filter((l) => l.trim() !== "");
+  throw new Error(lines.at(-1)?.trim() ?? "audit write failed", { cause: error });
 }
 
 export function toAuditRow(e: AuditEvent): Prisma.AuditEventCreateManyInput {

@@ -15,6 +15,8 @@ export interface EmbeddedOptions {
   dataDir: string;
   password: string;
   database?: string;
+  /** A fixed port, so that a restarted server is found where clients expect it; default: a free one. */
+  port?: number;
   onProgress?: (message: string) => void;
 }
 
@@ -36,7 +38,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (isRoot) chmodSync(opts.dataDir, 0o755);
   await stopOrphanedPostmaster(clusterDir, progress);
 
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const logs: string[] = [];
   const pgServer = new EmbeddedPostgres({
     databaseDir: clusterDir,
