@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { encodeLines } from "./spill-format";
@@ -213,6 +213,25 @@ describe("memory bound and spilling", () => {
     expect(log.errors.filter((m) => m.includes("dropped"))).toHaveLength(1);
   });
 
+  it("retries the disk with backoff when it refuses a spill, losing nothing once it works again", async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const dir = path.join(tmp.dir, "spill");
+    writeFileSync(dir, ""); // a file where the folder should be: every append fails
+    const { writer, timers, store, log } = setup({ maxBuffer: 5, batchSize: 5, spillDir: dir });
+    store.down = true;
+    await recordAll(writer, makeEvents(0, 10), 5);
+    expect(writer.stats()).toMatchObject({ buffered: 10, spilled: 0, dropped: 0 });
+    expect(log.errors.join()).toMatch(/cannot write to .*retrying in 100 ms/);
+    rmSync(dir);
+    timers.advance(100);
+    await writer.idle();
+    expect(writer.stats()).toMatchObject({ buffered: 5, spilled: 5 });
+    store.down = false;
+    await runUntilQuiet(writer, timers);
+    expect(tableIds(store).sort()).toEqual(makeEvents(0, 10).map((e) => e.id));
+  });
+
   it("replays files a previous run left behind, skipping a torn last line with a warning", async () => {
     const tmp = tempDir();
     cleanups.push(tmp.remove);
@@ -282,6 +301,11 @@ describe("flush and close", () => {
     await closed;
     const lines = spillFiles(dir).flatMap((f) => readFileSync(path.join(dir, f), "utf8").trimEnd().split("\n"));
     expect(lines).toHaveLength(3);
+  });
+
+  it("refuses settings that are not positive numbers", () => {
+    expect(() => setup({ batchSize: 0 })).toThrow(/batchSize must be a positive number/);
+    expect(() => setup({ flushIntervalMs: Number.NaN })).toThrow(RangeError);
   });
 
   it("allows one writer per spill folder at a time", async () => {
