@@ -34,6 +34,14 @@ const NO_POLICY: Decision = Object.freeze({
   limits: Object.freeze([]),
 }) as Decision;
 
+const PENDING_REVIEW: Decision = Object.freeze({
+  effect: "deny",
+  rule: null,
+  message: "this tool is new or changed since it was last reviewed; a policy manager must review it in Toolgate before it can be called",
+  reason: "tool pending review",
+  limits: Object.freeze([]),
+}) as Decision;
+
 function failClosed(what: string): Decision {
   const message = `${what} is unavailable, so the call is denied; try again shortly`;
   return { effect: "deny", rule: null, message, reason: message, limits: [] };
@@ -48,6 +56,7 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
   if (!scope.policy) return local(msg, tool, NO_POLICY);
 
   const info = await deps.store.toolInfo(scope.server.serverId, tool);
+  if (info?.pendingReview) return local(msg, tool, PENDING_REVIEW);
   const history = scope.sessionId ? deps.history.get(scope.sessionId) : undefined;
   const decision = evaluate(
     scope.policy.compiled,

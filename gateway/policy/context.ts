@@ -35,6 +35,8 @@ export interface ToolInfo {
   readonly level?: RiskLevel;
   /** The upstream's own `inputSchema`; keep the same object between calls, validators are cached by identity. */
   readonly inputSchema?: Readonly<Record<string, unknown>>;
+  /** New or changed since someone reviewed it, on a server that asks for review: the gateway denies it. */
+  readonly pendingReview?: boolean;
 }
 
 export interface EvaluationContext {

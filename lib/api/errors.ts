@@ -10,6 +10,7 @@ export type ErrorCode =
   | "conflict"
   | "rate_limited"
   | "unsupported_media_type"
+  | "upstream_error"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   unsupported_media_type: 415,
+  upstream_error: 502,
   internal: 500,
 };
 

@@ -102,3 +102,11 @@ export function validationError(error: z.ZodError): ApiError {
   const message = first ? (first[0] === "_" ? first[1] : `${first[0]}: ${first[1]}`) : "invalid request";
   return new ApiError("validation_failed", message, { fields });
 }
+
+/** Parses the query string against a schema: 400 with per-field errors. */
+export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}

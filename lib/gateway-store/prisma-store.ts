@@ -77,12 +77,17 @@ export class PrismaGatewayStore implements GatewayStore {
     const all = await this.tools.get(serverId, async () => {
       const rows = await this.db.tool.findMany({
         where: { serverId, removedAt: null },
-        select: { name: true, riskCategory: true, riskLevel: true, inputSchema: true },
+        select: { name: true, riskCategory: true, riskLevel: true, inputSchema: true, reviewedAt: true, server: { select: { reviewChangedTools: true } } },
       });
       return new Map(
         rows.map((r) => [
           r.name,
-          { category: r.riskCategory as RiskCategory, level: r.riskLevel as RiskLevel, inputSchema: (r.inputSchema ?? undefined) as Record<string, unknown> | undefined },
+          {
+            category: r.riskCategory as RiskCategory,
+            level: r.riskLevel as RiskLevel,
+            inputSchema: (r.inputSchema ?? undefined) as Record<string, unknown> | undefined,
+            pendingReview: r.server.reviewChangedTools && r.reviewedAt === null,
+          },
         ]),
       );
     });

@@ -44,7 +44,7 @@ function post(entry: EntryPoint, serverId: string, body: unknown, headers: Recor
 
 describe.each(["fast", "next"] as EntryPoint[])("access through the %s entry point", (entry) => {
   it("401 with WWW-Authenticate without a token, with a wrong one, or from the query string", async () => {
-    for (const headers of [{}, { authorization: "Bearer tgg_wrong" }, { authorization: "Basic abc" }]) {
+    for (const headers of [{}, { authorization: "Bearer tgg_wrong" }, { authorization: "Basic abc" }] as Record<string, string>[]) {
       const r = await post(entry, serverA, INIT, headers);
       expect(r.status).toBe(401);
       expect(r.headers.get("www-authenticate")).toMatch(/^Bearer/);

@@ -1,0 +1,65 @@
+import type { Db } from "../db/client";
+import { ApiError } from "../api/errors";
+import { newToken } from "../auth/tokens";
+import { recordAdminChange, type Actor } from "../admin-audit/record";
+import { publishPolicy } from "../policies/publish";
+
+/** Grants with when each was last used and its calls in the last 24 hours (from the audit log). */
+export async function listGrants(db: Db, orgId: string, opts: { serverId?: string; includeRevoked?: boolean } = {}) {
+  const grants = await db.grant.findMany({
+    where: { orgId, ...(opts.serverId ? { serverId: opts.serverId } : {}), ...(opts.includeRevoked === false ? { revokedAt: null } : {}) },
+    select: { id: true, label: true, serverId: true, policyId: true, tokenPrefix: true, metadata: true, createdAt: true, revokedAt: true, server: { select: { name: true } } },
+    orderBy: { createdAt: "desc" },
+  });
+  if (grants.length === 0) return [];
+  const since = new Date(Date.now() - 86_400_000);
+  const usage = await db.auditEvent.groupBy({
+    by: ["grantId"],
+    where: { orgId, grantId: { in: grants.map((g) => g.id) } },
+    _max: { time: true },
+  });
+  const recent = await db.auditEvent.groupBy({
+    by: ["grantId", "decision"],
+    where: { orgId, grantId: { in: grants.map((g) => g.id) }, time: { gte: since } },
+    _count: { _all: true },
+  });
+  return grants.map((g) => {
+    const mine = recent.filter((r) => r.grantId === g.id);
+    return {
+      ...g,
+      serverName: g.server.name,
+      server: undefined,
+      lastUsedAt: usage.find((u) => u.grantId === g.id)?._max.time ?? null,
+      calls24h: mine.reduce((n, r) => n + r._count._all, 0),
+      denied24h: mine.filter((r) => r.decision !== "allow").reduce((n, r) => n + r._count._all, 0),
+    };
+  });
+}
+
+/** A new token for the grant; the old one stops working on the next request. */
+export async function rotateGrant(db: Db, actor: Actor, orgId: string, grantId: string) {
+  const { token, prefix, hash } = newToken("tgg");
+  await db.$transaction(async (tx) => {
+    const r = await tx.grant.updateMany({ where: { id: grantId, orgId, revokedAt: null }, data: { tokenHash: hash, tokenPrefix: prefix } });
+    if (r.count === 0) throw new ApiError("not_found", "no active grant with this id");
+    await recordAdminChange(tx, actor, { orgId, action: "grant.rotated", targetType: "grant", targetId: grantId, details: { prefix } });
+  });
+  return { id: grantId, token, tokenPrefix: prefix };
+}
+
+/** Gives a grant its own policy (a document to publish, or an existing policy id), or null for the server's. */
+export async function setGrantPolicy(db: Db, actor: Actor, orgId: string, grantId: string, input: { policy?: unknown; policyId?: string | null }) {
+  const grant = await db.grant.findFirst({ where: { id: grantId, orgId } });
+  if (!grant) throw new ApiError("not_found", "no grant with this id");
+  let policyId = input.policyId ?? null;
+  if (input.policy !== undefined) {
+    policyId = (await publishPolicy(db, actor, orgId, { policyId: grant.policyId ?? undefined, name: `grant ${grant.label} (${grant.id})`, document: input.policy })).policyId;
+  } else if (policyId && !(await db.policy.findFirst({ where: { id: policyId, orgId } }))) {
+    throw new ApiError("not_found", "no policy with this id");
+  }
+  await db.$transaction(async (tx) => {
+    await tx.grant.update({ where: { id: grant.id }, data: { policyId } });
+    await recordAdminChange(tx, actor, { orgId, action: "grant.policy_set", targetType: "grant", targetId: grant.id, details: { policyId } });
+  });
+  return { id: grant.id, policyId };
+}

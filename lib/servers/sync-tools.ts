@@ -1,0 +1,96 @@
+import type { Db } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+import { ApiError } from "../api/errors";
+import { open } from "../crypto/secret-box";
+import { classifyTool } from "../../gateway/risk";
+import { recordAdminChange, type Actor } from "../admin-audit/record";
+import { checkUpstreamUrl, UpstreamUrlError } from "./upstream-address";
+import { discoverTools, DiscoveryError, type DiscoveredTool } from "./discover-tools";
+import { canonicalJson, sha256 } from "./canonical-json";
+
+export interface SyncResult {
+  transport: "streamable_http" | "sse";
+  serverInfo: { name?: string; version?: string };
+  total: number;
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/**
+ * Lists the server's tools and updates the inventory: new tools are added and rated, changed
+ * definitions (their hash differs) keep the previous one for a diff and, when the server asks
+ * for review, wait for it; tools gone from the list are marked removed. The first sync is the
+ * baseline: its tools count as reviewed.
+ */
+export async function syncServerTools(db: Db, actor: Actor, orgId: string, serverId: string): Promise<SyncResult> {
+  const server = await db.server.findFirst({ where: { id: serverId, orgId } });
+  if (!server) throw new ApiError("not_found", "no server with this id");
+  if (!server.url) throw new ApiError("bad_request", "this server has no URL to sync from");
+  const headers = server.headersSealed ? (JSON.parse(open(server.headersSealed)) as Record<string, string>) : {};
+  let discovery;
+  try {
+    const url = await checkUpstreamUrl(server.url);
+    discovery = await discoverTools(url, headers, { transport: server.transport === "sse" || server.transport === "streamable_http" ? server.transport : "auto" });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await db.server.update({ where: { id: server.id }, data: { lastSyncError: message } });
+    if (err instanceof DiscoveryError) throw new ApiError("upstream_error", message, { kind: err.kind });
+    if (err instanceof UpstreamUrlError) throw new ApiError("validation_failed", message, { fields: { url: message } });
+    throw err;
+  }
+  const result = await applyDiscovery(db, server, discovery.tools);
+  await db.$transaction(async (tx) => {
+    await tx.server.update({ where: { id: server.id }, data: { lastSyncAt: new Date(), lastSyncError: null } });
+    await recordAdminChange(tx, actor, { orgId, action: "server.synced", targetType: "server", targetId: server.id, details: { ...result } });
+  });
+  return { transport: discovery.transport, serverInfo: discovery.serverInfo, total: discovery.tools.length, ...result };
+}
+
+function definitionOf(t: DiscoveredTool) {
+  return { name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema, annotations: t.annotations };
+}
+
+async function applyDiscovery(db: Db, server: { id: string; lastSyncAt: Date | null; reviewChangedTools: boolean }, tools: DiscoveredTool[]) {
+  const now = new Date();
+  const baseline = server.lastSyncAt === null || !server.reviewChangedTools;
+  const existing = new Map((await db.tool.findMany({ where: { serverId: server.id } })).map((t) => [t.name, t]));
+  const added: string[] = [];
+  const changed: string[] = [];
+  await db.$transaction(async (tx) => {
+    for (const t of tools) {
+      const def = definitionOf(t);
+      const hash = sha256(canonicalJson(def));
+      const risk = classifyTool({ name: t.name, description: t.description, inputSchema: t.inputSchema, annotations: t.annotations });
+      const data = {
+        title: t.title ?? null,
+        description: t.description ?? null,
+        inputSchema: (t.inputSchema ?? null) as Prisma.InputJsonValue,
+        outputSchema: (t.outputSchema ?? null) as Prisma.InputJsonValue,
+        annotations: (t.annotations ?? null) as Prisma.InputJsonValue,
+        definitionHash: hash,
+        riskCategory: risk.category,
+        riskLevel: risk.level,
+        riskReasons: risk.reasons as Prisma.InputJsonValue,
+        lastSeenAt: now,
+        removedAt: null,
+      };
+      const old = existing.get(t.name);
+      if (!old) {
+        added.push(t.name);
+        await tx.tool.create({ data: { ...data, serverId: server.id, name: t.name, reviewedAt: baseline ? now : null } });
+      } else if (old.definitionHash !== hash) {
+        changed.push(t.name);
+        const previous = { name: old.name, title: old.title, description: old.description, inputSchema: old.inputSchema, outputSchema: old.outputSchema, annotations: old.annotations };
+        await tx.tool.update({ where: { id: old.id }, data: { ...data, changedAt: now, previousDefinition: previous as Prisma.InputJsonValue, reviewedAt: baseline ? now : null } });
+      } else {
+        await tx.tool.update({ where: { id: old.id }, data: { lastSeenAt: now, removedAt: null } });
+      }
+    }
+    const seen = new Set(tools.map((t) => t.name));
+    const gone = [...existing.values()].filter((t) => !seen.has(t.name) && !t.removedAt).map((t) => t.id);
+    if (gone.length) await tx.tool.updateMany({ where: { id: { in: gone } }, data: { removedAt: now } });
+  });
+  const removed = [...existing.values()].filter((t) => !tools.some((d) => d.name === t.name) && !t.removedAt).map((t) => t.name);
+  return { added, changed, removed };
+}

@@ -1,0 +1,49 @@
+import type { Db } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
+import { ApiError } from "../api/errors";
+import { seal } from "../crypto/secret-box";
+import { recordAdminChange, type Actor } from "../admin-audit/record";
+import { checkUpstreamUrl, UpstreamUrlError } from "./upstream-address";
+import { getServerOrThrow, SERVER_FIELDS } from "./queries";
+import type { NewServer } from "./create-server";
+
+/** Changes a server; headers, when given, replace the stored ones entirely. */
+export async function updateServer(db: Db, actor: Actor, orgId: string, id: string, input: Partial<NewServer> & { reviewChangedTools?: boolean }) {
+  await getServerOrThrow(db, orgId, id);
+  if (input.url !== undefined) {
+    try {
+      await checkUpstreamUrl(input.url);
+    } catch (err) {
+      if (err instanceof UpstreamUrlError) throw new ApiError("validation_failed", err.message, { fields: { url: err.message } });
+      throw err;
+    }
+  }
+  const data: Prisma.ServerUpdateInput = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.url !== undefined ? { url: input.url } : {}),
+    ...(input.transport !== undefined ? { transport: input.transport } : {}),
+    ...(input.reviewChangedTools !== undefined ? { reviewChangedTools: input.reviewChangedTools } : {}),
+    ...(input.headers !== undefined
+      ? { headersSealed: Object.keys(input.headers).length ? seal(JSON.stringify(input.headers)) : null, headerNames: Object.keys(input.headers) }
+      : {}),
+  };
+  try {
+    return await db.$transaction(async (tx) => {
+      const s = await tx.server.update({ where: { id }, data, select: SERVER_FIELDS });
+      const changed = Object.keys(input).filter((k) => k !== "headers");
+      await recordAdminChange(tx, actor, { orgId, action: "server.updated", targetType: "server", targetId: id, details: { changed, headersReplaced: input.headers !== undefined } });
+      return s;
+    });
+  } catch (err) {
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") throw new ApiError("conflict", `a server named \`${input.name}\` already exists`, { fields: { name: "already used" } });
+    throw err;
+  }
+}
+
+export async function deleteServer(db: Db, actor: Actor, orgId: string, id: string) {
+  await db.$transaction(async (tx) => {
+    const r = await tx.server.deleteMany({ where: { id, orgId } });
+    if (r.count === 0) throw new ApiError("not_found", "no server with this id");
+    await recordAdminChange(tx, actor, { orgId, action: "server.deleted", targetType: "server", targetId: id });
+  });
+}
