@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase } from "../helpers/postgres";
+import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
+import { startTestUpstream, type TestUpstream } from "../helpers/test-upstream";
+import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
+import { freePort } from "../../lib/runtime/free-port";
+
+// The management API for servers, tools, policies, grants and the audit log: each endpoint's
+// success and failure cases, roles, and tenant isolation (org B can reach nothing of org A).
+let app: ToolgateProcess;
+let upstream: TestUpstream;
+let api: ReturnType<typeof apiClient>;
+const k: Record<string, string> = {};
+let serverId: string;
+
+async function org(tag: string) {
+  const email = uniqueEmail(tag);
+  await api("POST", "/api/v1/signup", { email, password: PASSWORD });
+  const key = async (role: string) => (await api("POST", "/api/v1/api-keys", { name: role, role }, basic(email, PASSWORD))).body.key as string;
+  return { admin: await key("admin"), pm: await key("policy_manager"), viewer: await key("viewer") };
+}
+
+beforeAll(async () => {
+  upstream = await startTestUpstream();
+  app = await startToolgateProcess({ databaseUrl: await freshDatabase("apisrv") });
+  api = apiClient(app.url);
+  const a = await org("a");
+  const b = await org("b");
+  Object.assign(k, { a: a.admin, aPm: a.pm, aViewer: a.viewer, b: b.admin });
+  const created = await api("POST", "/api/v1/servers", { name: "test upstream", url: upstream.url, headers: { "X-Api-Key": "k-123" } }, bearer(k.a));
+  expect(created.status).toBe(201);
+  serverId = created.body.server.id;
+});
+afterAll(async () => {
+  await app?.stop();
+  await upstream?.close();
+});
+
+describe("servers", () => {
+  it("201: created, synced at once, the header value never returned", async () => {
+    const r = await api("GET", `/api/v1/servers/${serverId}`, undefined, bearer(k.aViewer));
+    expect(r.status).toBe(200);
+    expect(r.body.server).toMatchObject({ name: "test upstream", headerNames: ["X-Api-Key"] });
+    expect(JSON.stringify(r.body)).not.toContain("k-123");
+    const list = await api("GET", "/api/v1/servers", undefined, bearer(k.a));
+    expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([serverId]);
+    expect(upstream.requests.some((h) => h["x-api-key"] === "k-123")).toBe(true);
+  });
+
+  it("400 for bad input, 409 for a duplicate name, 403 for non-admins", async () => {
+    const bad = await api("POST", "/api/v1/servers", { name: "", url: "ftp://x" }, bearer(k.a));
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.details.fields)).toContain("name");
+    const badUrl = await api("POST", "/api/v1/servers", { name: "x", url: "ftp://x" }, bearer(k.a));
+    expect(badUrl.body.error.details.fields.url).toMatch(/http/);
+    const dup = await api("POST", "/api/v1/servers", { name: "test upstream", url: upstream.url, sync: false }, bearer(k.a));
+    expect(dup.status).toBe(409);
+    expect((await api("POST", "/api/v1/servers", { name: "y", url: upstream.url }, bearer(k.aPm))).status).toBe(403);
+    expect((await api("POST", "/api/v1/servers", { name: "y", url: upstream.url })).status).toBe(401);
+  });
+
+  it("201 with the reason when the upstream cannot be reached: refused", async () => {
+    const port = await freePort();
+    const r = await api("POST", "/api/v1/servers", { name: "down", url: `http://127.0.0.1:${port}/mcp` }, bearer(k.a));
+    expect(r.status).toBe(201);
+    expect(r.body.sync).toMatchObject({ ok: false, error: { code: "upstream_error", details: { kind: "refused" } } });
+    expect(r.body.sync.error.message).toMatch(/refused the connection/);
+    const sync = await api("POST", `/api/v1/servers/${r.body.server.id}/sync`, undefined, bearer(k.a));
+    expect(sync.status).toBe(502);
+  });
+
+  it("tools: every tool rated, with reasons and a recommended rule", async () => {
+    const r = await api("GET", `/api/v1/servers/${serverId}/tools`, undefined, bearer(k.aViewer));
+    expect(r.status).toBe(200);
+    const byName = Object.fromEntries(r.body.tools.map((t: { name: string }) => [t.name, t]));
+    expect(byName.delete_file.risk).toMatchObject({ category: "Destructive", level: "critical" });
+    expect(byName.create_charge.risk).toMatchObject({ category: "Financial", level: "critical" });
+    expect(byName.start_dicom_import_job.risk).toMatchObject({ category: "Execute", level: "high" });
+    expect(byName.echo.risk.reasons.length).toBeGreaterThan(0);
+    expect(byName.delete_file.recommended.lane).not.toBe("allow");
+  });
+
+  it("PATCH and DELETE: admins only, 404 for unknown ids", async () => {
+    const s = (await api("POST", "/api/v1/servers", { name: "temp", url: upstream.url, sync: false }, bearer(k.a))).body.server;
+    expect((await api("PATCH", `/api/v1/servers/${s.id}`, { name: "renamed" }, bearer(k.aViewer))).status).toBe(403);
+    expect((await api("PATCH", `/api/v1/servers/${s.id}`, { name: "renamed" }, bearer(k.a))).body.server.name).toBe("renamed");
+    expect((await api("PATCH", `/api/v1/servers/${s.id}`, {}, bearer(k.a))).status).toBe(400);
+    expect((await api("DELETE", `/api/v1/servers/${s.id}`, undefined, bearer(k.a))).status).toBe(204);
+    expect((await api("GET", `/api/v1/servers/${s.id}`, undefined, bearer(k.a))).status).toBe(404);
+  });
+});
+
+describe("policy", () => {
+  it("PUT validates the whole document and keeps the previous version live", async () => {
+    const ok = await api("PUT", `/api/v1/servers/${serverId}/policy`, { document: { version: "1", default: "deny", tools: { echo: {} } }, message: "first" }, bearer(k.aPm));
+    expect(ok.status).toBe(200);
+    expect(ok.body.version).toBe(1);
+    const bad = await api("PUT", `/api/v1/servers/${serverId}/policy`, { document: { version: "1", default: "maybe", tools: { echo: { limits: [{ counter: "c", window: "week", max: -1 }] } } } }, bearer(k.aPm));
+    expect(bad.status).toBe(400);
+    const paths = bad.body.error.details.errors.map((e: { path: string }) => e.path);
+    expect(paths).toContain("/default");
+    expect(paths.some((p: string) => p.startsWith("/tools/echo/limits/0"))).toBe(true);
+    const current = await api("GET", `/api/v1/servers/${serverId}/policy`, undefined, bearer(k.aViewer));
+    expect(current.body).toMatchObject({ version: 1, document: { default: "deny" } });
+    expect((await api("PUT", `/api/v1/servers/${serverId}/policy`, { document: {} }, bearer(k.aViewer))).status).toBe(403);
+    const versions = await api("GET", `/api/v1/servers/${serverId}/policy/versions`, undefined, bearer(k.aViewer));
+    expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
+  });
+
+  it("simulate answers with the decision of a draft or the published policy", async () => {
+    const draft = { version: "1", default: "allow", tools: { delete_file: { action: "deny", on_deny: "never" } } };
+    const denied = await api("POST", `/api/v1/servers/${serverId}/policy/simulate`, { policy: draft, call: { tool: "delete_file", args: { path: "/" } } }, bearer(k.aViewer));
+    expect(denied.body).toMatchObject({ effect: "deny", rule: "/tools/delete_file/action", message: "never" });
+    const published = await api("POST", `/api/v1/servers/${serverId}/policy/simulate`, { call: { tool: "echo", args: { message: "x" } } }, bearer(k.aViewer));
+    expect(published.body.effect).toBe("allow");
+    const invalid = await api("POST", `/api/v1/servers/${serverId}/policy/simulate`, { policy: { version: "2" }, call: { tool: "echo" } }, bearer(k.aViewer));
+    expect(invalid.status).toBe(400);
+  });
+
+  it("recommended: a deny-by-default document that validates", async () => {
+    const r = await api("GET", `/api/v1/servers/${serverId}/policy/recommended`, undefined, bearer(k.aViewer));
+    expect(r.body.document.default).toBe("deny");
+    expect(Object.keys(r.body.document.tools)).toContain("echo");
+    const put = await api("PUT", `/api/v1/servers/${serverId}/policy`, { document: r.body.document, message: "recommended" }, bearer(k.a));
+    expect(put.status).toBe(200);
+  });
+});
+
+describe("grants", () => {
+  it("create shows the token once; list never does; rotate and revoke", async () => {
+    const created = await api("POST", `/api/v1/servers/${serverId}/grants`, { label: "ci-runner" }, bearer(k.aPm));
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^tgg_/);
+    expect(created.body.gatewayUrl).toMatch(new RegExp(`/mcp/${serverId}$`));
+    const list = await api("GET", "/api/v1/grants", undefined, bearer(k.aViewer));
+    expect(list.body.grants.some((g: { id: string }) => g.id === created.body.id)).toBe(true);
+    expect(JSON.stringify(list.body)).not.toContain(created.body.token);
+    const rotated = await api("POST", `/api/v1/grants/${created.body.id}/rotate`, undefined, bearer(k.aPm));
+    expect(rotated.body.token).not.toBe(created.body.token);
+    expect((await api("POST", `/api/v1/grants/${created.body.id}/rotate`, undefined, bearer(k.aViewer))).status).toBe(403);
+    expect((await api("DELETE", `/api/v1/grants/${created.body.id}`, undefined, bearer(k.aPm))).status).toBe(204);
+    expect((await api("DELETE", `/api/v1/grants/${created.body.id}`, undefined, bearer(k.aPm))).status).toBe(404);
+    expect((await api("POST", `/api/v1/servers/${serverId}/grants`, { label: "" }, bearer(k.aPm))).status).toBe(400);
+  });
+
+  it("a grant can carry its own policy", async () => {
+    const g = (await api("POST", `/api/v1/servers/${serverId}/grants`, { label: "own" }, bearer(k.a))).body;
+    const r = await api("PUT", `/api/v1/grants/${g.id}/policy`, { policy: { version: "1", default: "allow" } }, bearer(k.a));
+    expect(r.status).toBe(200);
+    expect(r.body.policyId).toMatch(/^pol_/);
+    const bad = await api("PUT", `/api/v1/grants/${g.id}/policy`, { policy: { version: "1" } }, bearer(k.a));
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("audit", () => {
+  it("lists, filters, pages and exports", async () => {
+    const r = await api("GET", "/api/v1/audit?limit=5", undefined, bearer(k.aViewer));
+    expect(r.status).toBe(200);
+    expect(Array.isArray(r.body.items)).toBe(true);
+    expect((await api("GET", "/api/v1/audit?from=yesterday", undefined, bearer(k.aViewer))).status).toBe(400);
+    const csv = await fetch(`${app.url}/api/v1/audit?format=csv`, { headers: bearer(k.aViewer) });
+    expect(csv.headers.get("content-type")).toMatch(/text\/csv/);
+    expect((await csv.text()).split("\n")[0]).toMatch(/^id,time,serverId/);
+    const admin = await api("GET", "/api/v1/audit/admin?limit=100", undefined, bearer(k.aViewer));
+    expect(admin.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["server.created", "server.synced", "policy.published", "grant.created", "grant.rotated", "grant.revoked"]));
+    const stats = await api("GET", "/api/v1/audit/stats", undefined, bearer(k.aViewer));
+    expect(stats.body).toHaveProperty("series");
+  });
+});
+
+describe("tenant isolation: org B's admin key reaches nothing of org A's", () => {
+  it("by listing and by id guessing", async () => {
+    expect((await api("GET", "/api/v1/servers", undefined, bearer(k.b))).body.items).toEqual([]);
+    for (const [method, path, body] of [
+      ["GET", `/api/v1/servers/${serverId}`],
+      ["PATCH", `/api/v1/servers/${serverId}`, { name: "pwned" }],
+      ["DELETE", `/api/v1/servers/${serverId}`],
+      ["POST", `/api/v1/servers/${serverId}/sync`],
+      ["GET", `/api/v1/servers/${serverId}/tools`],
+      ["GET", `/api/v1/servers/${serverId}/policy`],
+      ["PUT", `/api/v1/servers/${serverId}/policy`, { document: { version: "1", default: "allow" } }],
+      ["GET", `/api/v1/servers/${serverId}/policy/versions`],
+      ["POST", `/api/v1/servers/${serverId}/policy/simulate`, { call: { tool: "echo" } }],
+      ["POST", `/api/v1/servers/${serverId}/grants`, { label: "x" }],
+    ] as [string, string, unknown?][]) {
+      const r = await api(method, path, body, bearer(k.b));
+      expect(r.status, `${method} ${path}`).toBe(404);
+    }
+    const aGrants = (await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.grants;
+    for (const g of aGrants) {
+      expect((await api("DELETE", `/api/v1/grants/${g.id}`, undefined, bearer(k.b))).status).toBe(404);
+      expect((await api("POST", `/api/v1/grants/${g.id}/rotate`, undefined, bearer(k.b))).status).toBe(404);
+    }
+    expect((await api("GET", "/api/v1/grants", undefined, bearer(k.b))).body.grants).toEqual([]);
+    expect((await api("GET", `/api/v1/audit?serverId=${serverId}`, undefined, bearer(k.b))).body.items).toEqual([]);
+    expect((await api("GET", "/api/v1/audit/admin", undefined, bearer(k.b))).body.items.every((e: { targetId: string }) => e.targetId !== serverId)).toBe(true);
+  });
+});
