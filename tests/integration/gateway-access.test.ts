@@ -121,6 +121,22 @@ describe.each(["fast", "next"] as EntryPoint[])("access through the %s entry poi
   });
 });
 
+describe("replicas", () => {
+  it("a session opened on one replica is served by another (no sticky routing)", async () => {
+    const { token } = await env.grant(orgA, serverA, "roaming");
+    const auth = { authorization: `Bearer ${token}` };
+    const init = await post("fast", serverA, INIT, auth);
+    const session = init.headers.get("mcp-session-id")!;
+    await init.body?.cancel();
+    const headers = { ...auth, "mcp-session-id": session, "mcp-protocol-version": "2025-06-18" };
+    const note = await post("next", serverA, { jsonrpc: "2.0", method: "notifications/initialized" }, headers);
+    expect(note.status).toBe(202);
+    const call = await post("next", serverA, { jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "echo", arguments: { message: "across" } } }, headers);
+    expect(call.status).toBe(200);
+    expect(await call.text()).toContain('"text":"across"');
+  });
+});
+
 describe("the audit trail", () => {
   it("records each governed call with decision, rule, version and argument names only", async () => {
     const { id: grantId, token } = await env.grant(orgA, serverA, "audited");
