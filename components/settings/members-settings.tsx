@@ -38,7 +38,7 @@ export function MembersSettings({ currentUserId }: { currentUserId: string }) {
     <div className="space-y-6">
       <InviteForm />
       <Card>
-        <CardHeader title="Members" description={ROLES.map((r) => `${ROLE_LABELS[r]}: ${ROLE_DESCRIPTIONS[r].toLowerCase()}`).join(" · ")} />
+        <CardHeader title="Members" description={ROLES.map((r) => `${ROLE_LABELS[r]}: ${ROLE_DESCRIPTIONS[r]}`).join(" · ")} />
         {actionError && <Alert tone="error" className="m-5 mb-0">{actionError}</Alert>}
         {members.isPending && <p className="p-5 text-sm text-zinc-500">Loading members…</p>}
         {members.error && <Alert tone="error" className="m-5">{members.error.message}</Alert>}
