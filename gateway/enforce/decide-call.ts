@@ -55,7 +55,13 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
   const args = (typeof params.arguments === "object" && params.arguments !== null ? params.arguments : {}) as Record<string, unknown>;
   if (!scope.policy) return local(msg, tool, NO_POLICY);
 
-  const info = await deps.store.toolInfo(scope.server.serverId, tool);
+  let info;
+  try {
+    info = await deps.store.toolInfo(scope.server.serverId, tool);
+  } catch {
+    // Rules can depend on the tool's risk category: without the store, fail closed.
+    return local(msg, tool, failClosed("the policy store"));
+  }
   if (info?.pendingReview) return local(msg, tool, PENDING_REVIEW);
   const history = scope.sessionId ? deps.history.get(scope.sessionId) : undefined;
   const decision = evaluate(

@@ -10,6 +10,20 @@ import { TtlCache } from "./ttl-cache";
 // (trigger → NOTIFY → invalidate()) drops the caches, and a TTL bounds staleness regardless.
 const TTL_MS = 30_000;
 const NEGATIVE_TTL_MS = 5_000;
+/**
+ * Longest wait for one load. A PostgreSQL that accepts connections but never answers (frozen,
+ * overloaded, behind a black-holed route) would otherwise hold every request for a key forever:
+ * concurrent misses share one load, so even later requests would join the stuck one. Past this,
+ * the load fails, callers fail closed (503, or a denial), and the next request tries again.
+ */
+const LOAD_TIMEOUT_MS = 3_000;
+
+export class StoreTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`the configuration store did not answer within ${ms} ms (${what})`);
+    this.name = "StoreTimeoutError";
+  }
+}
 
 export class PrismaGatewayStore implements GatewayStore {
   private readonly grants = new TtlCache<GrantRecord | null>(TTL_MS);
@@ -18,8 +32,24 @@ export class PrismaGatewayStore implements GatewayStore {
   private readonly tools = new TtlCache<Map<string, ToolInfo>>(TTL_MS, 10_000);
   private readonly keys: KeyRing;
 
-  constructor(private readonly db: Db, keys?: KeyRing) {
+  constructor(
+    private readonly db: Db,
+    keys?: KeyRing,
+    private readonly loadTimeoutMs = LOAD_TIMEOUT_MS,
+  ) {
     this.keys = keys ?? parseKeyRing();
+  }
+
+  /** The load, failing with StoreTimeoutError when it takes too long (inside the cache, so a stuck load is not shared). */
+  private bounded<T>(what: string, load: () => Promise<T>): () => Promise<T> {
+    return () =>
+      new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new StoreTimeoutError(what, this.loadTimeoutMs)), this.loadTimeoutMs);
+        load().then(
+          (v) => (clearTimeout(timer), resolve(v)),
+          (e) => (clearTimeout(timer), reject(e)),
+        );
+      });
   }
 
   /** Drops every cached entry (a change was announced, or announcements may have been missed). */
@@ -32,7 +62,7 @@ export class PrismaGatewayStore implements GatewayStore {
 
   async grantByToken(token: string): Promise<GrantRecord | null> {
     const hash = hashToken(token);
-    return this.grants.get(hash, () => this.loadGrant(hash), NEGATIVE_TTL_MS);
+    return this.grants.get(hash, this.bounded("grant", () => this.loadGrant(hash)), NEGATIVE_TTL_MS);
   }
 
   private async loadGrant(tokenHash: string): Promise<GrantRecord | null> {
@@ -50,17 +80,17 @@ export class PrismaGatewayStore implements GatewayStore {
   }
 
   server(serverId: string): Promise<UpstreamConfig | null> {
-    return this.servers.get(serverId, async () => {
+    return this.servers.get(serverId, this.bounded("server", async () => {
       const s = await this.db.server.findUnique({ where: { id: serverId } });
       if (!s || !s.url) return null;
       const headers = s.headersSealed ? (JSON.parse(open(s.headersSealed, this.keys)) as Record<string, string>) : {};
       const transport = s.transport === "sse" || s.transport === "streamable_http" ? s.transport : "auto";
       return { serverId: s.id, orgId: s.orgId, url: s.url, transport, headers, policyId: s.policyId };
-    });
+    }));
   }
 
   policy(policyId: string): Promise<PolicyHandle | null> {
-    return this.policies.get(policyId, async () => {
+    return this.policies.get(policyId, this.bounded("policy", async () => {
       const p = await this.db.policy.findUnique({ where: { id: policyId }, select: { currentVersion: true } });
       if (!p?.currentVersion) return null;
       const v = await this.db.policyVersion.findUnique({ where: { policyId_version: { policyId, version: p.currentVersion } } });
@@ -70,11 +100,11 @@ export class PrismaGatewayStore implements GatewayStore {
       // altered by hand. Refuse to guess: the caller fails closed.
       if (!checked.ok) throw new Error(`stored policy ${policyId} v${v.version} is invalid: ${checked.errors[0]?.message}`);
       return { policyId, version: v.version, compiled: compilePolicy(checked.policy) };
-    });
+    }));
   }
 
   async toolInfo(serverId: string, tool: string): Promise<ToolInfo | undefined> {
-    const all = await this.tools.get(serverId, async () => {
+    const all = await this.tools.get(serverId, this.bounded("tools", async () => {
       const rows = await this.db.tool.findMany({
         where: { serverId, removedAt: null },
         select: { name: true, riskCategory: true, riskLevel: true, inputSchema: true, reviewedAt: true, server: { select: { reviewChangedTools: true } } },
@@ -90,7 +120,7 @@ export class PrismaGatewayStore implements GatewayStore {
           },
         ]),
       );
-    });
+    }));
     return all.get(tool);
   }
 }
