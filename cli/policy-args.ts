@@ -5,6 +5,14 @@ import { UsageError, type CliIo } from "./io";
 /** Help, argument parsing and file reading shared by the `policy` subcommands. */
 
 export const POLICY_HELP = `usage:
+  toolgate policy pull SERVER_ID [-o FILE] [--recommended]
+      write the server's published policy (or, with --recommended, one built from its tools'
+      risk ratings) to FILE, or to standard output
+  toolgate policy diff SERVER_ID FILE [--exit-code]
+      show what publishing FILE would change; --exit-code exits 1 when there are differences
+  toolgate policy push SERVER_ID FILE [-m MESSAGE] [--yes] [--json]
+      show the diff, then publish FILE as the server's next version (asks first unless --yes);
+      an invalid policy is not published: its errors are printed as \`pointer: message\`, exit 1
   toolgate policy validate FILE [--json]
       check a policy document; prints every error as \`pointer: message\`, exit 1 when invalid
   toolgate policy test FILE --call '{"tool":"x","args":{...}}' [options]
@@ -15,7 +23,9 @@ export const POLICY_HELP = `usage:
       --input-schema JSON    the tool's upstream inputSchema, for \`validate_input\`
       --context JSON         fields merged over the whole evaluation context
       --expect EFFECT        exit 1 unless the effect is EFFECT (for CI)
-      --json                 print the decision as JSON`;
+      --json                 print the decision as JSON
+
+validate and test run offline; pull, diff and push use the login (\`toolgate login\`).`;
 
 /** Reads a policy file and validates it; an unreadable file is reported like an invalid one. */
 export function readAndValidate(file: string, io: CliIo): ValidationResult {

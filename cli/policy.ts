@@ -5,12 +5,16 @@ import { policyTestCommand } from "./policy-test";
 /**
  * `toolgate policy validate FILE` and `toolgate policy test FILE --call JSON`: the same
  * validation and evaluation code the gateway runs, on a local file (`-` reads standard input).
+ * `pull`, `push` and `diff` (policy-remote.ts) work with a server's published policy.
  */
 
 export async function policyCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
   if (sub === "validate") return validateCommand(rest, io);
   if (sub === "test") return policyTestCommand(rest, io);
+  if (sub === "pull") return (await import("./policy-remote")).pullCommand(rest, io);
+  if (sub === "push") return (await import("./policy-remote")).pushCommand(rest, io);
+  if (sub === "diff") return (await import("./policy-remote")).diffCommand(rest, io);
   if (sub === undefined || sub === "--help" || sub === "-h") {
     io.out(POLICY_HELP);
     return EXIT_OK;

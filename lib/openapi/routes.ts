@@ -1,0 +1,605 @@
+import { z } from "zod";
+import type { Permission } from "../auth/permissions";
+import { signupSchema } from "../validation/auth";
+import { acceptInvitationSchema, changeRoleSchema, createApiKeySchema, createInvitationSchema, createOrgSchema, renameOrgSchema, switchOrgSchema } from "../validation/org";
+import { createGrantSchema, createServerSchema, grantPolicySchema, paginationSchema, putPolicySchema, simulateSchema, updateServerSchema } from "../validation/servers";
+import { auditFilterSchema } from "../audit/queries";
+import type { ResponseSchemaName } from "./schemas";
+
+/**
+ * Every /api/v1 route, described once: the OpenAPI document (document.ts), the docs page
+ * (/docs/api) and docs/api.md are built from this list. Request bodies and query strings are the
+ * zod schemas the route handlers parse with; responses are the hand-written schemas of
+ * schemas.ts. tests/integration/openapi.test.ts fails when a route file has no entry here.
+ */
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export type RouteAuth =
+  | { kind: "public" }
+  /** Any signed-in person or API key; `sessionOnly` routes answer 403 to API keys. */
+  | { kind: "user"; sessionOnly?: boolean }
+  /** A member of the organization (or a key of it) whose role grants `permission`. */
+  | { kind: "org"; permission: Permission; allowBasic?: boolean };
+
+/** A JSON Schema fragment merged over (or replacing, with `$ref`) a generated property. */
+export type SchemaPatch = Record<string, unknown>;
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 415 | 429 | 502;
+
+export type ResponseName = ResponseSchemaName | "PolicyDocument" | "OpenApiDocument";
+
+export interface ResponseDoc {
+  description: string;
+  /** A named schema of schemas.ts, `PolicyDocument`, several (any of them), or none (204). */
+  schema?: ResponseName | ResponseName[];
+  /** Other representations of the same response, by media type (e.g. CSV exports). */
+  alternatives?: Record<string, { description: string; schema: Record<string, unknown> }>;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDoc {
+  method: HttpMethod;
+  /** OpenAPI form: `/api/v1/servers/{id}`. */
+  path: string;
+  operationId: string;
+  tag: Tag;
+  summary: string;
+  description?: string;
+  auth: RouteAuth;
+  /** What a path parameter names, e.g. `{ id: "server id (srv_…)" }`. */
+  params?: Record<string, string>;
+  query?: z.ZodObject;
+  /** Descriptions of query parameters the zod schema does not carry. */
+  queryDocs?: Record<string, string>;
+  /** The route reads its query without a schema (so never answers 400 for it). */
+  queryUnchecked?: true;
+  body?: { schema: z.ZodType; name: string; fields?: Record<string, SchemaPatch>; example?: unknown };
+  responses: Partial<Record<200 | 201 | 204, ResponseDoc>>;
+  /** Errors beyond the ones the route's shape implies (see impliedErrors), and notes on any of them. */
+  errors?: Partial<Record<ErrorStatus, string>>;
+}
+
+export const TAGS = {
+  Account: "Sign-up, organizations and the caller's role",
+  Members: "Members, invitations and API keys",
+  Servers: "Upstream MCP servers and their tool inventory",
+  Policies: "The server's policy: read, publish, versions, simulate",
+  Grants: "Bearer tokens agents use at the gateway",
+  Audit: "The decision log and the admin log",
+  Meta: "This document",
+} as const;
+export type Tag = keyof typeof TAGS;
+
+/** Body of POST /servers/{id}/tools (declared inline in its route file; kept identical here). */
+export const reviewToolsSchema = z.object({ review: z.array(z.string().min(1).max(200)).min(1, "name at least one tool").max(1000) });
+/** Query of GET /grants (read from searchParams by the route). */
+export const grantsQuerySchema = z.object({ serverId: z.string().optional(), active: z.enum(["true", "false"]).optional() });
+/** Query of GET /servers/{id}/tools. */
+export const toolsQuerySchema = z.object({ includeRemoved: z.enum(["true", "false"]).optional() });
+
+const POLICY_REF: SchemaPatch = { $ref: "#/components/schemas/PolicyDocument" };
+const SERVER_ID = { id: "server id (`srv_…`)" };
+const GRANT_ID = { id: "grant id (`gnt_…`)" };
+const PAGINATION_DOCS = { limit: "page size (1–500)", cursor: "the `nextCursor` of the previous page" };
+
+export const ROUTES: RouteDoc[] = [
+  // ── Account ──────────────────────────────────────────────────────────────
+  {
+    method: "POST",
+    path: "/api/v1/signup",
+    operationId: "signUp",
+    tag: "Account",
+    summary: "Create an account",
+    description:
+      "Creates a person and, without an invitation, an organization of their own with them as admin. Then create an API key with HTTP Basic (POST /api-keys). Sign-ups are capped at 30 per 15 minutes per client address.",
+    auth: { kind: "public" },
+    body: {
+      schema: signupSchema,
+      name: "SignupRequest",
+      fields: { email: { format: "email" }, inviteToken: { description: "the secret of an invitation link: join that organization instead" } },
+      example: { email: "ada@example.com", password: "correct horse battery staple", organizationName: "Acme" },
+    },
+    responses: { 201: { description: "The account and its organization", schema: "SignupResponse" } },
+    errors: { 400: "invalid fields, or an unusable invitation", 409: "an account with this email already exists", 429: "too many sign-ups from this address" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/orgs",
+    operationId: "listOrganizations",
+    tag: "Account",
+    summary: "Organizations of the caller",
+    description: "For a person, every organization they belong to; for an API key, its own.",
+    auth: { kind: "user" },
+    responses: { 200: { description: "Organizations with the caller's role in each", schema: "OrganizationList" } },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/orgs",
+    operationId: "createOrganization",
+    tag: "Account",
+    summary: "Create an organization",
+    description: "The caller becomes its admin and it becomes their current organization (dashboard sessions only).",
+    auth: { kind: "user", sessionOnly: true },
+    body: { schema: createOrgSchema, name: "CreateOrganizationRequest" },
+    responses: { 201: { description: "The new organization", schema: "RenamedOrganization" } },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/orgs/current",
+    operationId: "getCurrentOrganization",
+    tag: "Account",
+    summary: "The organization requests act on",
+    description: "An API key's own organization; for a person, the one chosen by the `tg_org` cookie or the `X-Toolgate-Org` header.",
+    auth: { kind: "org", permission: "org.read" },
+    responses: { 200: { description: "The organization and the caller's role in it", schema: "CurrentOrganization" } },
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/orgs/current",
+    operationId: "switchOrganization",
+    tag: "Account",
+    summary: "Switch the current organization",
+    description: "Dashboard sessions only: API keys belong to one organization.",
+    auth: { kind: "user", sessionOnly: true },
+    body: { schema: switchOrgSchema, name: "SwitchOrganizationRequest" },
+    responses: { 200: { description: "The organization now current, and the caller's role", schema: "CurrentOrganization" } },
+    errors: { 404: "the caller is not a member of this organization" },
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/orgs/current",
+    operationId: "renameOrganization",
+    tag: "Account",
+    summary: "Rename the current organization",
+    auth: { kind: "org", permission: "org.manage" },
+    body: { schema: renameOrgSchema, name: "RenameOrganizationRequest" },
+    responses: { 200: { description: "The renamed organization", schema: "RenamedOrganization" } },
+  },
+
+  // ── Members, invitations, API keys ───────────────────────────────────────
+  {
+    method: "GET",
+    path: "/api/v1/members",
+    operationId: "listMembers",
+    tag: "Members",
+    summary: "Members of the organization",
+    auth: { kind: "org", permission: "org.read" },
+    responses: { 200: { description: "Members, oldest first", schema: "MemberList" } },
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/members/{id}",
+    operationId: "changeMemberRole",
+    tag: "Members",
+    summary: "Change a member's role",
+    auth: { kind: "org", permission: "members.manage" },
+    params: { id: "membership id (`mem_…`)" },
+    body: { schema: changeRoleSchema, name: "ChangeRoleRequest" },
+    responses: { 200: { description: "The membership with its new role", schema: "MemberRoleChanged" } },
+    errors: { 409: "the organization would be left without an admin" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/members/{id}",
+    operationId: "removeMember",
+    tag: "Members",
+    summary: "Remove a member",
+    auth: { kind: "org", permission: "members.manage" },
+    params: { id: "membership id (`mem_…`)" },
+    responses: { 204: { description: "Removed" } },
+    errors: { 409: "the organization would be left without an admin" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/invitations",
+    operationId: "listInvitations",
+    tag: "Members",
+    summary: "Pending invitations",
+    auth: { kind: "org", permission: "members.manage" },
+    responses: { 200: { description: "Invitations neither accepted, revoked nor expired; newest first", schema: "InvitationList" } },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/invitations",
+    operationId: "createInvitation",
+    tag: "Members",
+    summary: "Invite someone",
+    description: "Returns the invitation link (valid 7 days, single use); it is mailed too when SMTP is configured. A new invitation to the same address replaces the pending one.",
+    auth: { kind: "org", permission: "members.manage" },
+    body: { schema: createInvitationSchema, name: "CreateInvitationRequest", fields: { email: { format: "email" } } },
+    responses: { 201: { description: "The invitation and its link", schema: "CreatedInvitation" } },
+    errors: { 409: "this person is already a member" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/invitations/{id}",
+    operationId: "revokeInvitation",
+    tag: "Members",
+    summary: "Withdraw an invitation",
+    auth: { kind: "org", permission: "members.manage" },
+    params: { id: "invitation id (`inv_…`)" },
+    responses: { 204: { description: "Withdrawn: the link stops working" } },
+    errors: { 404: "no pending invitation with this id" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/invitations/accept",
+    operationId: "acceptInvitation",
+    tag: "Members",
+    summary: "Accept an invitation",
+    description: "The signed-in person joins the organization, which becomes their current one (dashboard sessions only).",
+    auth: { kind: "user", sessionOnly: true },
+    body: { schema: acceptInvitationSchema, name: "AcceptInvitationRequest", fields: { token: { description: "the secret part of the invitation link" } } },
+    responses: { 200: { description: "The organization joined", schema: "JoinedOrganization" } },
+    errors: { 400: "invalid fields, or the invitation is expired, withdrawn or unknown", 409: "the invitation has already been used" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/api-keys",
+    operationId: "listApiKeys",
+    tag: "Members",
+    summary: "API keys of the organization",
+    description: "Never the secrets: only their visible prefix.",
+    auth: { kind: "org", permission: "apikeys.manage" },
+    responses: { 200: { description: "Keys, newest first (revoked ones included)", schema: "ApiKeyList" } },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/api-keys",
+    operationId: "createApiKey",
+    tag: "Members",
+    summary: "Create an API key",
+    description:
+      "The key is returned once. Accepts HTTP Basic `email:password` so that a script can bootstrap its first key (failed attempts are throttled per email).",
+    auth: { kind: "org", permission: "apikeys.manage", allowBasic: true },
+    body: { schema: createApiKeySchema, name: "CreateApiKeyRequest", fields: { role: { description: "what the key may do, as a member with this role (default admin)" } }, example: { name: "ci", role: "policy_manager" } },
+    responses: { 201: { description: "The key, with its secret shown this once", schema: "CreatedApiKey" } },
+    errors: { 429: "too many failed Basic sign-ins for this email" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/api-keys/{id}",
+    operationId: "revokeApiKey",
+    tag: "Members",
+    summary: "Revoke an API key",
+    auth: { kind: "org", permission: "apikeys.manage" },
+    params: { id: "API key id (`key_…`)" },
+    responses: { 204: { description: "Revoked at once" } },
+    errors: { 404: "no active API key with this id" },
+  },
+
+  // ── Servers and tools ────────────────────────────────────────────────────
+  {
+    method: "GET",
+    path: "/api/v1/servers",
+    operationId: "listServers",
+    tag: "Servers",
+    summary: "List servers",
+    auth: { kind: "org", permission: "org.read" },
+    query: paginationSchema,
+    queryDocs: PAGINATION_DOCS,
+    responses: { 200: { description: "A page of servers, by id", schema: "ServerPage" } },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/servers",
+    operationId: "createServer",
+    tag: "Servers",
+    summary: "Add a server",
+    description:
+      "Saves the server, then connects and lists its tools (Streamable HTTP, falling back to legacy SSE). The server is saved even when that first sync fails: `sync` says why. Upstream URLs resolving to private, loopback or metadata addresses are refused unless `TOOLGATE_ALLOW_PRIVATE_UPSTREAMS` allows them.",
+    auth: { kind: "org", permission: "servers.write" },
+    body: {
+      schema: createServerSchema,
+      name: "CreateServerRequest",
+      fields: {
+        url: { format: "uri", description: "the upstream's MCP endpoint (http or https)" },
+        headers: { description: "upstream credentials, e.g. `{\"Authorization\": \"Bearer …\"}`: stored encrypted, never returned" },
+        reviewChangedTools: { description: "deny new or changed tools until reviewed (default true)" },
+        sync: { description: "connect and list tools right away (default true)" },
+      },
+      example: { name: "github", url: "https://api.githubcopilot.com/mcp/", headers: { Authorization: "Bearer ghp_…" } },
+    },
+    responses: { 201: { description: "The server, and the result of the first sync", schema: "CreatedServer" } },
+    errors: { 400: "invalid fields, or a URL that is not allowed", 409: "a server with this name already exists" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}",
+    operationId: "getServer",
+    tag: "Servers",
+    summary: "Get a server",
+    auth: { kind: "org", permission: "org.read" },
+    params: SERVER_ID,
+    responses: { 200: { description: "The server", schema: "ServerEnvelope" } },
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/servers/{id}",
+    operationId: "updateServer",
+    tag: "Servers",
+    summary: "Change a server",
+    description: "Only the fields given change; `headers`, when given, replace the stored ones entirely.",
+    auth: { kind: "org", permission: "servers.write" },
+    params: SERVER_ID,
+    body: { schema: updateServerSchema, name: "UpdateServerRequest", fields: { url: { format: "uri" } } },
+    responses: { 200: { description: "The server as changed", schema: "ServerEnvelope" } },
+    errors: { 400: "invalid fields, nothing to change, or a URL that is not allowed", 409: "a server with this name already exists" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/servers/{id}",
+    operationId: "deleteServer",
+    tag: "Servers",
+    summary: "Delete a server",
+    description: "Its tools and grants go with it.",
+    auth: { kind: "org", permission: "servers.write" },
+    params: SERVER_ID,
+    responses: { 204: { description: "Deleted" } },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/servers/{id}/sync",
+    operationId: "syncServer",
+    tag: "Servers",
+    summary: "List the server's tools again",
+    description: "New tools and changed definitions are flagged (and, when the server asks for review, denied until reviewed); tools gone from the list are marked removed.",
+    auth: { kind: "org", permission: "servers.write" },
+    params: SERVER_ID,
+    responses: { 200: { description: "What changed", schema: "SyncResult" } },
+    errors: { 400: "the server has no URL, or its URL is no longer allowed", 502: "the upstream could not be reached or is not an MCP server: `details.kind` says why" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}/tools",
+    operationId: "listTools",
+    tag: "Servers",
+    summary: "The tool inventory",
+    description: "Every tool with its risk rating (`risk: {category, level, reasons}`), the recommended rule and its review state.",
+    auth: { kind: "org", permission: "org.read" },
+    params: SERVER_ID,
+    query: toolsQuerySchema,
+    queryUnchecked: true,
+    queryDocs: { includeRemoved: "`true` to include tools the server no longer lists" },
+    responses: { 200: { description: "Tools by name", schema: "ToolList" } },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/servers/{id}/tools",
+    operationId: "reviewTools",
+    tag: "Servers",
+    summary: "Mark new or changed tools as reviewed",
+    description: "Reviewed tools are no longer denied for being new or changed; the policy decides again.",
+    auth: { kind: "org", permission: "policies.write" },
+    params: SERVER_ID,
+    body: { schema: reviewToolsSchema, name: "ReviewToolsRequest", fields: { review: { description: "tool names" } } },
+    responses: { 200: { description: "How many tools were waiting and are now reviewed", schema: "ToolsReviewed" } },
+  },
+
+  // ── Policies ─────────────────────────────────────────────────────────────
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}/policy",
+    operationId: "getServerPolicy",
+    tag: "Policies",
+    summary: "The published policy",
+    auth: { kind: "org", permission: "org.read" },
+    params: SERVER_ID,
+    responses: { 200: { description: "The current version and its document (nulls when nothing is published)", schema: "ServerPolicy" } },
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/servers/{id}/policy",
+    operationId: "publishServerPolicy",
+    tag: "Policies",
+    summary: "Publish a new version",
+    description:
+      "The whole document is validated first. When it is invalid the answer is 400 with every error as `{path, message}` in `details.errors`, and the previous version stays live.",
+    auth: { kind: "org", permission: "policies.write" },
+    params: SERVER_ID,
+    body: {
+      schema: putPolicySchema,
+      name: "PublishPolicyRequest",
+      fields: { document: POLICY_REF, message: { description: "what changed, kept with the version" } },
+      example: { document: { version: "1", default: "deny", tools: { echo: {} } }, message: "allow echo" },
+    },
+    responses: { 200: { description: "The new version", schema: "PublishedPolicy" } },
+    errors: { 400: "invalid fields, or an invalid document (`details.errors`)" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}/policy/versions",
+    operationId: "listPolicyVersions",
+    tag: "Policies",
+    summary: "Published versions",
+    auth: { kind: "org", permission: "org.read" },
+    params: SERVER_ID,
+    responses: { 200: { description: "Every version with its document, newest first (empty when nothing is published)", schema: "PolicyVersionList" } },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/servers/{id}/policy/simulate",
+    operationId: "simulateCall",
+    tag: "Policies",
+    summary: "What the gateway would decide for a call",
+    description: "Evaluates one call against a draft (`policy`) or the published policy, with the tool's risk category when the server lists the tool. Counters are not touched.",
+    auth: { kind: "org", permission: "org.read" },
+    params: SERVER_ID,
+    body: {
+      schema: simulateSchema,
+      name: "SimulateRequest",
+      fields: { policy: { ...POLICY_REF, description: "a draft; the published policy when left out" } },
+      example: { call: { tool: "delete_file", args: { path: "/tmp/x" } } },
+    },
+    responses: { 200: { description: "The decision", schema: "SimulationResult" } },
+    errors: { 400: "invalid fields, an invalid draft (`details.errors`), or no policy to simulate with" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}/policy/recommended",
+    operationId: "getRecommendedPolicy",
+    tag: "Policies",
+    summary: "A policy built from the tools' ratings",
+    description: "Deny by default, each listed tool in its recommended lane. Not published: PUT it to /policy to apply it.",
+    auth: { kind: "org", permission: "org.read" },
+    params: SERVER_ID,
+    responses: { 200: { description: "The draft document", schema: "RecommendedPolicy" } },
+  },
+
+  // ── Grants ───────────────────────────────────────────────────────────────
+  {
+    method: "POST",
+    path: "/api/v1/servers/{id}/grants",
+    operationId: "createGrant",
+    tag: "Grants",
+    summary: "Create a grant",
+    description: "A bearer token for one agent on this server, returned once. Optionally with its own policy (a document, or an existing policy id).",
+    auth: { kind: "org", permission: "grants.write" },
+    params: SERVER_ID,
+    body: {
+      schema: createGrantSchema,
+      name: "CreateGrantRequest",
+      fields: { policy: { ...POLICY_REF, description: "the grant's own policy, published for it" }, metadata: { description: "available to policy conditions as `grant.metadata`" } },
+      example: { label: "ci-runner" },
+    },
+    responses: { 201: { description: "The grant with its token (shown this once) and the gateway URL", schema: "CreatedGrant" } },
+    errors: { 400: "invalid fields, or an invalid own policy (`details.errors`)", 404: "no server (or policy) with this id" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/grants",
+    operationId: "listGrants",
+    tag: "Grants",
+    summary: "List grants",
+    description: "With the time of last use and the calls of the last 24 hours; never the tokens.",
+    auth: { kind: "org", permission: "org.read" },
+    query: grantsQuerySchema,
+    queryUnchecked: true,
+    queryDocs: { serverId: "only this server's grants", active: "`true` to leave out revoked grants" },
+    responses: { 200: { description: "Grants, newest first", schema: "GrantList" } },
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/grants/{id}",
+    operationId: "revokeGrant",
+    tag: "Grants",
+    summary: "Revoke a grant",
+    auth: { kind: "org", permission: "grants.write" },
+    params: GRANT_ID,
+    responses: { 204: { description: "Revoked: the token stops working on the next request" } },
+    errors: { 404: "no active grant with this id" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/grants/{id}/rotate",
+    operationId: "rotateGrant",
+    tag: "Grants",
+    summary: "Rotate a grant's token",
+    auth: { kind: "org", permission: "grants.write" },
+    params: GRANT_ID,
+    responses: { 200: { description: "The new token (shown this once); the old one stops at once", schema: "RotatedGrant" } },
+    errors: { 404: "no active grant with this id" },
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/grants/{id}/policy",
+    operationId: "setGrantPolicy",
+    tag: "Grants",
+    summary: "Give a grant its own policy",
+    description: "`{policy}` publishes a document for the grant, `{policyId}` points it at an existing policy, `{policyId: null}` returns it to the server's.",
+    auth: { kind: "org", permission: "grants.write" },
+    params: GRANT_ID,
+    body: { schema: grantPolicySchema, name: "GrantPolicyRequest", fields: { policy: POLICY_REF } },
+    responses: { 200: { description: "The grant's policy", schema: "GrantPolicySet" } },
+    errors: { 400: "invalid fields, or an invalid document (`details.errors`)", 404: "no grant (or policy) with this id" },
+  },
+
+  // ── Audit ────────────────────────────────────────────────────────────────
+  {
+    method: "GET",
+    path: "/api/v1/audit",
+    operationId: "listAuditEvents",
+    tag: "Audit",
+    summary: "The decision log",
+    description:
+      "One event per gateway decision, newest first, in pages (`limit`, `cursor`). With `format=csv|json`, every event of the filter (up to 50,000) as a download instead.",
+    auth: { kind: "org", permission: "audit.read" },
+    query: auditFilterSchema,
+    queryDocs: {
+      serverId: "only this server",
+      grantId: "only this grant",
+      tool: "only this tool (exact name)",
+      decision: "only these decisions, comma-separated: allow, deny, hide, require_approval, rate_limited",
+      from: "events at or after this time (ISO 8601 with offset)",
+      to: "events at or before this time",
+      ...PAGINATION_DOCS,
+      format: "download every event of the filter as `csv` or `json` instead of a page",
+    },
+    responses: {
+      200: {
+        description: "A page of events; with `format=json`, every event of the filter as an array (AuditExport)",
+        schema: ["AuditPage", "AuditExport"],
+        alternatives: {
+          "text/csv": { description: "`format=csv`: a header line, then one line per event", schema: { type: "string" } },
+        },
+        headers: { "content-disposition": "with `format`: `attachment; filename=\"toolgate-audit-<time>.<format>\"`" },
+      },
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/audit/stats",
+    operationId: "auditStats",
+    tag: "Audit",
+    summary: "Aggregates behind the charts",
+    description: "Calls per minute (or hour, over 6 h) by decision, gateway latency p50/p99, top tools and top denying rules. The range defaults to the last hour.",
+    auth: { kind: "org", permission: "audit.read" },
+    query: auditFilterSchema.pick({ serverId: true, grantId: true, tool: true, decision: true, from: true, to: true }),
+    queryDocs: {
+      serverId: "only this server",
+      grantId: "only this grant (top lists only)",
+      tool: "only this tool (top lists only)",
+      decision: "only these decisions (top lists only)",
+      from: "start of the range (default: an hour ago)",
+      to: "end of the range (default: now)",
+    },
+    responses: { 200: { description: "Series and top lists", schema: "AuditStats" } },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/audit/admin",
+    operationId: "listAdminLog",
+    tag: "Audit",
+    summary: "The admin log",
+    description: "Who changed which server, policy, grant, member or key, and when.",
+    auth: { kind: "org", permission: "audit.read" },
+    query: paginationSchema,
+    queryDocs: PAGINATION_DOCS,
+    responses: { 200: { description: "A page of changes, newest first", schema: "AdminLogPage" } },
+  },
+
+  // ── Meta ─────────────────────────────────────────────────────────────────
+  {
+    method: "GET",
+    path: "/api/v1/openapi.json",
+    operationId: "getOpenApiDocument",
+    tag: "Meta",
+    summary: "This OpenAPI 3.1 document",
+    description: "Public and cacheable. Rendered for people at /docs/api.",
+    auth: { kind: "public" },
+    responses: { 200: { description: "The OpenAPI document", schema: "OpenApiDocument" } },
+  },
+];
+
+/** The errors a route's shape implies, before its own additions. */
+export function impliedErrors(route: RouteDoc): ErrorStatus[] {
+  const out = new Set<ErrorStatus>();
+  if (route.body || (route.query && !route.queryUnchecked)) out.add(400);
+  if (route.body) out.add(415);
+  if (route.auth.kind !== "public") out.add(401);
+  if (route.auth.kind === "org" || (route.auth.kind === "user" && route.auth.sessionOnly)) out.add(403);
+  if (route.path.includes("{")) out.add(404);
+  for (const status of Object.keys(route.errors ?? {})) out.add(Number(status) as ErrorStatus);
+  return [...out].sort((a, b) => a - b);
+}

@@ -1,0 +1,317 @@
+import { z } from "zod";
+import { RISK_CATEGORIES, RISK_LEVELS, APPROVAL_MODES, LIMIT_SCOPES, LIMIT_WINDOWS } from "../../gateway/policy";
+import { ROLES } from "../auth/permissions";
+
+/**
+ * Response bodies of /api/v1, written by hand where the routes return Prisma rows (with the
+ * `select` each route uses) or objects built in lib/. They are zod schemas so that the OpenAPI
+ * document and the CLI share one definition; tests/integration/openapi.test.ts checks real
+ * responses against them, so a field added to a `select` without being documented fails there.
+ *
+ * Dates are ISO strings on the wire (Response.json serialises Date with toISOString).
+ */
+
+const dateTime = z.iso.datetime();
+const nullableDate = dateTime.nullable();
+const json = z.unknown().describe("any JSON value");
+const role = z.enum(ROLES);
+const cursor = z.string().nullable().describe("pass as `cursor` to get the next page; null on the last page");
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z
+        .enum(["bad_request", "invalid_json", "validation_failed", "unauthorized", "forbidden", "not_found", "conflict", "rate_limited", "unsupported_media_type", "upstream_error", "internal"])
+        .describe("stable, machine-readable"),
+      message: z.string().describe("one line for people: lowercase, no final period"),
+      details: z
+        .object({
+          fields: z.record(z.string(), z.string()).optional().describe("request field (dotted path) → message, for `validation_failed`"),
+          errors: z
+            .array(z.object({ path: z.string().describe("JSON pointer into the policy document"), message: z.string(), line: z.number().int().optional(), column: z.number().int().optional() }))
+            .optional()
+            .describe("every error of an invalid policy document"),
+          kind: z.enum(["dns", "refused", "tls", "unauthorized", "not_mcp", "timeout", "other"]).optional().describe("why an upstream could not be reached (`upstream_error`)"),
+        })
+        .optional(),
+    }),
+  })
+  .describe("Every error: `{error:{code,message,details?}}`");
+
+export const OrganizationRef = z.object({ id: z.string(), name: z.string() });
+
+export const SignupResponse = z.object({
+  user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+  organization: OrganizationRef,
+});
+
+export const ApiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string().describe("the first characters of the key, to recognise it"),
+  role: role.describe("the key acts as a member with this role"),
+  lastUsedAt: nullableDate,
+  revokedAt: nullableDate,
+  createdAt: dateTime,
+});
+export const ApiKeyList = z.object({ apiKeys: z.array(ApiKey) });
+export const CreatedApiKey = ApiKey.extend({ key: z.string().describe("the secret `tgk_…` key: shown this once, never stored") });
+
+export const Member = z.object({
+  id: z.string().describe("membership id (`mem_…`)"),
+  role,
+  createdAt: dateTime,
+  user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
+});
+export const MemberList = z.object({ members: z.array(Member) });
+export const MemberRoleChanged = z.object({ member: z.object({ id: z.string(), role }) });
+
+export const Invitation = z.object({ id: z.string(), email: z.string(), role, expiresAt: dateTime, createdAt: dateTime });
+export const InvitationList = z.object({ invitations: z.array(Invitation) });
+export const CreatedInvitation = z.object({
+  invitation: Invitation.omit({ createdAt: true }),
+  url: z.string().describe("the invitation link (its secret is shown this once)"),
+  mailed: z.boolean().describe("whether an email was sent (SMTP configured)"),
+});
+export const JoinedOrganization = z.object({ organization: OrganizationRef });
+
+export const OrganizationList = z.object({ organizations: z.array(OrganizationRef.extend({ role })) });
+export const CurrentOrganization = z.object({ organization: OrganizationRef, role });
+export const RenamedOrganization = z.object({ organization: OrganizationRef });
+
+const transport = z.enum(["auto", "streamable_http", "sse", "stdio", "connector"]);
+
+export const Server = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string().nullable(),
+  transport,
+  headerNames: z.array(z.string()).describe("names of the stored upstream headers; their values are never returned"),
+  policyId: z.string().nullable().describe("the server's policy, enforced for grants without their own"),
+  reviewChangedTools: z.boolean().describe("new or changed tools found by a sync are denied until reviewed"),
+  lastSyncAt: nullableDate,
+  lastSyncError: z.string().nullable(),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
+export const ServerEnvelope = z.object({ server: Server });
+export const ServerListItem = Server.extend({
+  _count: z.object({ tools: z.number().int().describe("tools currently listed"), grants: z.number().int().describe("active grants") }),
+});
+export const ServerPage = z.object({ items: z.array(ServerListItem), nextCursor: cursor });
+
+export const SyncResult = z.object({
+  transport: z.enum(["streamable_http", "sse"]).describe("the transport the upstream answered on"),
+  serverInfo: z.object({ name: z.string().optional(), version: z.string().optional() }),
+  total: z.number().int(),
+  added: z.array(z.string()),
+  changed: z.array(z.string()),
+  removed: z.array(z.string()),
+});
+export const CreatedServer = z.object({
+  server: Server.pick({ id: true, name: true, url: true, transport: true, headerNames: true, policyId: true, createdAt: true }),
+  sync: z
+    .union([
+      SyncResult.extend({ ok: z.literal(true) }),
+      z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: json.optional() }) }),
+      z.null(),
+    ])
+    .describe("the first tool listing, or why it failed (the server is saved either way); null with `sync: false`"),
+});
+
+const RecommendedRule = z.object({
+  action: z.enum(["allow", "deny", "require_approval"]).optional(),
+  limits: z.array(z.object({ counter: z.string(), window: z.enum(LIMIT_WINDOWS), max: z.number().int(), scope: z.literal("grant") })).optional(),
+  validate_input: z.boolean().optional(),
+  on_deny: z.string().optional(),
+});
+
+export const Tool = z.object({
+  name: z.string(),
+  title: z.string().nullable(),
+  description: z.string().nullable(),
+  inputSchema: json.describe("the tool's JSON Schema, as the upstream lists it"),
+  outputSchema: json,
+  annotations: json.describe("MCP annotations (untrusted hints from the upstream)"),
+  risk: z.object({ category: z.enum(RISK_CATEGORIES), level: z.enum(RISK_LEVELS), reasons: z.array(z.string()) }),
+  recommended: z.object({
+    lane: z.enum(["allow", "rate_limit", "require_approval", "deny"]),
+    rule: RecommendedRule.describe("the rule `Apply recommended policy` writes under `tools.<name>`"),
+    why: z.string(),
+  }),
+  definitionHash: z.string().describe("SHA-256 of the canonical definition"),
+  firstSeenAt: dateTime,
+  changedAt: nullableDate,
+  removedAt: nullableDate,
+  pendingReview: z.boolean().describe("new or changed since the baseline and not reviewed: denied by the gateway"),
+  previousDefinition: json.describe("the definition before the last change, for a diff; null when unchanged"),
+});
+export const ToolList = z.object({ tools: z.array(Tool) });
+export const ToolsReviewed = z.object({ reviewed: z.number().int().describe("tools marked reviewed") });
+
+export const PolicyDocumentRef = z.unknown().describe("a policy document (see PolicyDocument)");
+
+export const ServerPolicy = z.object({
+  policyId: z.string().nullable(),
+  name: z.string().optional(),
+  version: z.number().int().nullable().describe("the published version; null when nothing is published"),
+  document: PolicyDocumentRef.nullable(),
+  publishedAt: nullableDate.optional(),
+  message: z.string().nullable().optional(),
+});
+export const PublishedPolicy = z.object({ policyId: z.string(), version: z.number().int() });
+export const PolicyVersion = z.object({
+  version: z.number().int(),
+  message: z.string().nullable(),
+  createdById: z.string().nullable().describe("the user who published it; null for API keys"),
+  createdAt: dateTime,
+  document: PolicyDocumentRef,
+});
+export const PolicyVersionList = z.object({ versions: z.array(PolicyVersion).describe("newest first") });
+export const RecommendedPolicy = z.object({ document: PolicyDocumentRef });
+
+export const SimulationResult = z.object({
+  effect: z.enum(["allow", "deny", "hide", "require_approval", "rate_limited"]),
+  rule: z.string().nullable().describe("JSON pointer to the deciding field, e.g. `/tools/delete_file/action` or `/default`"),
+  message: z.string().describe("what the agent would be told"),
+  reason: z.string().describe("the technical reason, as the audit log keeps it"),
+  limits: z.array(
+    z.object({ counter: z.string(), window: z.enum(LIMIT_WINDOWS), max: z.number(), scope: z.enum(LIMIT_SCOPES), cost: z.number(), rule: z.string() }),
+  ),
+  approval: z.object({ timeoutSeconds: z.number().int(), mode: z.enum(APPROVAL_MODES) }).nullable(),
+  knownTool: z.boolean().describe("whether the server lists this tool (its risk category was used)"),
+});
+
+export const CreatedGrant = z.object({
+  id: z.string(),
+  label: z.string(),
+  serverId: z.string(),
+  policyId: z.string().nullable(),
+  tokenPrefix: z.string(),
+  createdAt: dateTime,
+  token: z.string().describe("the `tgg_…` bearer token for the agent: shown this once, never stored"),
+  gatewayUrl: z.string().describe("the MCP URL agents connect to"),
+});
+export const Grant = z.object({
+  id: z.string(),
+  label: z.string(),
+  serverId: z.string(),
+  serverName: z.string(),
+  policyId: z.string().nullable().describe("the grant's own policy; null when the server's applies"),
+  tokenPrefix: z.string(),
+  metadata: json,
+  createdAt: dateTime,
+  revokedAt: nullableDate,
+  lastUsedAt: nullableDate.describe("time of the grant's latest audited call"),
+  calls24h: z.number().int(),
+  denied24h: z.number().int().describe("calls in the last 24 h not allowed"),
+});
+export const GrantList = z.object({ grants: z.array(Grant) });
+export const RotatedGrant = z.object({ id: z.string(), token: z.string().describe("the new token: shown this once"), tokenPrefix: z.string() });
+export const GrantPolicySet = z.object({ id: z.string(), policyId: z.string().nullable() });
+
+export const AuditEvent = z.object({
+  id: z.string().describe("time-sortable event id"),
+  time: dateTime,
+  orgId: z.string(),
+  serverId: z.string(),
+  grantId: z.string().nullable(),
+  sessionId: z.string().nullable().describe("a digest of the MCP session id"),
+  requestId: z.string().nullable().describe("the JSON-RPC id of the call"),
+  method: z.string().describe("`tools/call`"),
+  tool: z.string().nullable(),
+  decision: z.string().describe("allow, deny, hide, require_approval or rate_limited"),
+  rulePointer: z.string().nullable().describe("the deciding rule, as a JSON pointer into the policy"),
+  message: z.string().nullable(),
+  policyVersion: z.number().int().nullable(),
+  argKeys: z.array(z.string()).describe("names of the call's arguments"),
+  args: json.describe("argument values, only when the organization keeps them; else null"),
+  latencyMs: z.number().nullable(),
+  upstreamStatus: z.number().int().nullable(),
+  approvalId: z.string().nullable(),
+});
+export const AuditPage = z.object({ items: z.array(AuditEvent).describe("newest first"), nextCursor: cursor });
+export const AuditExport = z.array(AuditEvent);
+
+export const AuditStats = z.object({
+  from: dateTime,
+  to: dateTime,
+  bucket: z.enum(["minute", "hour"]).describe("hour when the range is over 6 hours"),
+  series: z.array(z.object({ t: dateTime, decision: z.string(), count: z.number().int() })),
+  latency: z.array(z.object({ t: dateTime, p50: z.number().nullable(), p99: z.number().nullable() })),
+  topTools: z.array(z.object({ tool: z.string().nullable(), count: z.number().int() })),
+  topDeniedRules: z.array(z.object({ rule: z.string().nullable(), tool: z.string().nullable(), count: z.number().int() })),
+});
+
+export const AdminLogEntry = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  actorType: z.string().describe("user, api_key or system"),
+  actorId: z.string().nullable(),
+  actorLabel: z.string().nullable(),
+  action: z.string().describe("e.g. `server.created`, `policy.published`, `grant.revoked`"),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  details: json,
+  createdAt: dateTime,
+});
+export const AdminLogPage = z.object({ items: z.array(AdminLogEntry).describe("newest first"), nextCursor: cursor });
+
+/** Named response schemas: each becomes `#/components/schemas/<name>`. */
+export const RESPONSE_SCHEMAS = {
+  Error: ErrorBody,
+  SignupResponse,
+  ApiKey,
+  ApiKeyList,
+  CreatedApiKey,
+  Member,
+  MemberList,
+  MemberRoleChanged,
+  Invitation,
+  InvitationList,
+  CreatedInvitation,
+  JoinedOrganization,
+  OrganizationList,
+  CurrentOrganization,
+  RenamedOrganization,
+  Server,
+  ServerEnvelope,
+  ServerListItem,
+  ServerPage,
+  SyncResult,
+  CreatedServer,
+  Tool,
+  ToolList,
+  ToolsReviewed,
+  ServerPolicy,
+  PublishedPolicy,
+  PolicyVersion,
+  PolicyVersionList,
+  RecommendedPolicy,
+  SimulationResult,
+  CreatedGrant,
+  Grant,
+  GrantList,
+  RotatedGrant,
+  GrantPolicySet,
+  AuditEvent,
+  AuditPage,
+  AuditExport,
+  AuditStats,
+  AdminLogEntry,
+  AdminLogPage,
+} as const;
+export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
+
+export type ServerT = z.infer<typeof Server>;
+export type ServerListItemT = z.infer<typeof ServerListItem>;
+export type CreatedServerT = z.infer<typeof CreatedServer>;
+export type SyncResultT = z.infer<typeof SyncResult>;
+export type ServerPolicyT = z.infer<typeof ServerPolicy>;
+export type PublishedPolicyT = z.infer<typeof PublishedPolicy>;
+export type CreatedGrantT = z.infer<typeof CreatedGrant>;
+export type GrantT = z.infer<typeof Grant>;
+export type AuditEventT = z.infer<typeof AuditEvent>;
+export type AuditPageT = z.infer<typeof AuditPage>;
+export type CurrentOrganizationT = z.infer<typeof CurrentOrganization>;
+export type ErrorBodyT = z.infer<typeof ErrorBody>;
