@@ -1,5 +1,6 @@
 import { handlePost } from "../proxy/post";
 import { handlePassthrough } from "../proxy/passthrough";
+import { routeLegacyRequest } from "../proxy/legacy";
 import { GATEWAY_ERROR, POLICY_UNAVAILABLE } from "../proxy/jsonrpc";
 import type { GatewayDeps, RequestScope } from "../proxy/context";
 import type { GatewayRequest, GatewayResponse } from "./io";
@@ -29,6 +30,9 @@ export function createGatewayHandler(deps: GatewayDeps) {
     }
     const scope = await authenticate(deps, req, res, match[1]);
     if (!scope) return;
+    // Legacy HTTP+SSE sessions: unknown ones refused, GET/DELETE served (gateway/proxy/legacy/).
+    const legacy = routeLegacyRequest(deps, scope);
+    if (legacy) return legacy;
     if (req.method === "POST") return handlePost(deps, scope);
     return handlePassthrough(deps, scope);
   };

@@ -10,6 +10,7 @@ import { Exchange } from "./exchange";
 import { relaySse, transformJson } from "./transform";
 import { readUpstreamBody, sendUpstream, UpstreamError } from "./upstream";
 import type { GatewayDeps, RequestScope } from "./context";
+import { fallBackToLegacy, mayFallBackToLegacy, relayLegacy, usesLegacyBridge } from "./legacy";
 
 // POST /mcp/<serverId>: the client's JSON-RPC message(s). tools/call is decided by policy,
 // tools/list answers are filtered; everything else is forwarded as sent.
@@ -113,6 +114,8 @@ function sessionHeader(scope: RequestScope): Record<string, string> {
 
 async function relay(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, body: Buffer | string, policy: PolicyHandle | null) {
   const { req, res, server } = scope;
+  // Upstreams speaking only the legacy HTTP+SSE transport are bridged: gateway/proxy/legacy/.
+  if (usesLegacyBridge(deps, scope)) return relayLegacy(deps, scope, exchange, body, policy?.compiled ?? null);
   const deadline = Date.now() + deps.options.upstreamTimeoutMs;
   let upstream: IncomingMessage;
   try {
@@ -127,6 +130,7 @@ async function relay(deps: GatewayDeps, scope: RequestScope, exchange: Exchange,
   } catch (err) {
     return answerUpstreamFailure(scope, exchange, err as Error);
   }
+  if (mayFallBackToLegacy(scope, upstream) && (await fallBackToLegacy(deps, scope, exchange, upstream, body, policy?.compiled ?? null, deadline))) return;
   exchange.upstreamStatus = upstream.statusCode ?? 502;
   req.signal.addEventListener("abort", () => void exchange.failPending("the client went away", true), { once: true });
   await relayAnswer(deps, scope, exchange, upstream, policy?.compiled ?? null, deadline);
