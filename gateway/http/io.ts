@@ -46,6 +46,10 @@ export function nodeResponse(res: ServerResponse): GatewayResponse {
     },
     start(status, headers) {
       res.writeHead(status, headers);
+      // Node holds the head back until the first body byte. A stream's first event may take
+      // minutes (the standalone GET stream is often silent), and until then the client would
+      // not even know the status: the head of a stream goes out at once.
+      if (isEventStream(headers)) res.flushHeaders();
     },
     write(chunk) {
       if (res.write(chunk)) return Promise.resolve();
@@ -65,6 +69,11 @@ export function nodeResponse(res: ServerResponse): GatewayResponse {
       });
     },
   };
+}
+
+function isEventStream(headers: Record<string, string>): boolean {
+  for (const [name, value] of Object.entries(headers)) if (name.toLowerCase() === "content-type") return value.toLowerCase().startsWith("text/event-stream");
+  return false;
 }
 
 /**
