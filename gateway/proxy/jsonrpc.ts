@@ -27,10 +27,29 @@ export const POLICY_UNAVAILABLE = -32003;
 
 const isId = (v: unknown): v is JsonRpcId => typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
 
+/**
+ * Deepest nesting accepted in a message from a client. JSON.parse copes with any depth, but
+ * JSON.stringify (the gateway re-serializes a batch it answered in part) and recursive code
+ * everywhere (schema validators, upstream SDKs) overflow the stack a few thousand levels down.
+ * No MCP message needs anywhere near this; Python's json stops at the same depth.
+ */
+export const MAX_NESTING = 1000;
+
+/** What a client's message is; one nested deeper than MAX_NESTING is invalid. (One parameter: callers pass it to Array.map.) */
 export function classify(value: unknown): Message {
+  return classifyNested(value, MAX_NESTING);
+}
+
+/** What an upstream's message is, whatever its depth: the nesting cap protects against clients. */
+export function classifyAnswer(value: unknown): Message {
+  return classifyNested(value, Infinity);
+}
+
+function classifyNested(value: unknown, maxNesting: number): Message {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { kind: "invalid", msg: value, reason: "a JSON-RPC message must be an object" };
   const m = value as Record<string, unknown>;
   if (m.jsonrpc !== "2.0") return { kind: "invalid", msg: value, reason: 'jsonrpc must be "2.0"' };
+  if (maxNesting !== Infinity && deeperThan(value, maxNesting)) return { kind: "invalid", msg: value, reason: `the message is nested deeper than ${maxNesting} levels` };
   if (typeof m.method === "string") {
     if (m.params !== undefined && (typeof m.params !== "object" || m.params === null)) return { kind: "invalid", msg: value, reason: "params must be an object or an array" };
     if (m.id === undefined) return { kind: "notification", msg: m as never };
@@ -52,4 +71,23 @@ export function resultResponse(id: JsonRpcId, result: unknown) {
 /** Key for matching responses to requests: ids 1 and "1" are different requests. */
 export function idKey(id: JsonRpcId | null | undefined): string {
   return typeof id === "number" ? `n:${id}` : `s:${id}`;
+}
+
+/** Whether objects and arrays nest deeper than `limit` (iterative: it must not overflow the stack it protects). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: unknown[] = [value];
+  const depths: number[] = [1];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    const depth = depths.pop()!;
+    if (depth > limit) return true;
+    const children = Array.isArray(v) ? v : Object.values(v as object);
+    for (const child of children) {
+      if (typeof child === "object" && child !== null) {
+        stack.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
 }

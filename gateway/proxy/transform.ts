@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { filterToolList, type CompiledPolicy } from "../policy";
 import type { GatewayResponse } from "../http/io";
-import { classify, errorResponse, idKey, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE } from "./jsonrpc";
+import { classifyAnswer, errorResponse, idKey, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE } from "./jsonrpc";
 import type { Exchange } from "./exchange";
 import { SseSplitter, serializeEvent } from "./sse";
 
@@ -14,7 +14,7 @@ import { SseSplitter, serializeEvent } from "./sse";
  * unchanged. Exported for the legacy HTTP+SSE bridge, which receives messages one at a time.
  */
 export async function inspect(message: unknown, exchange: Exchange, policy: CompiledPolicy | null): Promise<unknown | null> {
-  const m = classify(message);
+  const m = classifyAnswer(message);
   if (m.kind !== "response") return null;
   const tracked = exchange.tracked.get(idKey(m.msg.id));
   if (!tracked) return null;
@@ -54,7 +54,7 @@ export async function transformJson(text: string, exchange: Exchange, policy: Co
   if (exchange.forwardedIds.some((id) => !answered.has(idKey(id)))) {
     // Items that are not JSON-RPC messages would make clients reject the whole batch, and with
     // them the errors that say what went wrong: only real messages are kept.
-    return unanswered(exchange, messages.filter((m) => classify(m).kind !== "invalid"), batch, "the upstream server's answer did not include a response to this request", answered);
+    return unanswered(exchange, messages.filter((m) => classifyAnswer(m).kind !== "invalid"), batch, "the upstream server's answer did not include a response to this request", answered);
   }
   await exchange.failPending("the upstream answer did not include a response to this request");
   if (exchange.localResponses.length === 0 && !changed) return text;
@@ -73,7 +73,7 @@ async function unanswered(exchange: Exchange, kept: unknown[], batch: boolean, r
 /** Notes the id of a response (or of each response in a batch): added to `ids`, or removed with `remove`. */
 function noteAnswered(message: unknown, ids: Set<string>, remove = false) {
   if (Array.isArray(message)) return message.forEach((m) => noteAnswered(m, ids, remove));
-  const m = classify(message);
+  const m = classifyAnswer(message);
   if (m.kind !== "response" || m.msg.id === null) return;
   if (remove) ids.delete(idKey(m.msg.id));
   else ids.add(idKey(m.msg.id));
