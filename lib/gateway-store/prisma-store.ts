@@ -15,8 +15,10 @@ const NEGATIVE_TTL_MS = 5_000;
  * overloaded, behind a black-holed route) would otherwise hold every request for a key forever:
  * concurrent misses share one load, so even later requests would join the stuck one. Past this,
  * the load fails, callers fail closed (503, or a denial), and the next request tries again.
+ * Generous, because a healthy but cold start is slow: the first query of a new process (Prisma
+ * and pool start-up) was measured near 3 s on a busy 2-core machine.
  */
-const LOAD_TIMEOUT_MS = 3_000;
+const LOAD_TIMEOUT_MS = 10_000;
 
 export class StoreTimeoutError extends Error {
   constructor(what: string, ms: number) {
