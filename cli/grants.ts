@@ -58,12 +58,12 @@ async function create(args: string[], io: CliIo): Promise<number> {
     ...(policy !== undefined ? { policy } : {}),
     ...(metadata !== undefined ? { metadata } : {}),
   });
-  // The URL this CLI reaches Toolgate at is the gateway's too (the API's own guess needs TOOLGATE_PUBLIC_URL).
-  const url = `${api.baseUrl}/mcp/${grant.serverId}`;
+  // Toolgate's public URL (TOOLGATE_PUBLIC_URL), as the dashboard shows it.
+  const url = grant.gatewayUrl;
   const snippets = clientSnippets(url, grant.token, values.name ?? server.name);
   const claude = snippets.find((s) => s.id === "claude-code")!;
   if (values.json) {
-    io.out(JSON.stringify({ ...grant, gatewayUrl: url, snippets: Object.fromEntries(snippets.map((s) => [s.id, s.code])) }, null, 2));
+    io.out(JSON.stringify({ ...grant, snippets: Object.fromEntries(snippets.map((s) => [s.id, s.code])) }, null, 2));
   } else {
     io.out(`grant ${grant.id} (${grant.label}) on ${server.name} (${grant.serverId})`);
     io.out(`token:       ${grant.token}`);

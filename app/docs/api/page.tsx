@@ -20,9 +20,15 @@ const METHOD_TONES: Record<string, string> = {
   delete: "bg-red-50 text-red-700 ring-red-200",
 };
 
-function Method({ method, className }: { method: string; className?: string }) {
+function Method({ method, small }: { method: string; small?: boolean }) {
   return (
-    <span className={cn("inline-flex w-14 justify-center rounded px-1.5 py-0.5 font-mono text-[11px] font-semibold uppercase ring-1 ring-inset", METHOD_TONES[method], className)}>
+    <span
+      className={cn(
+        "inline-flex shrink-0 justify-center rounded px-1.5 py-0.5 font-mono font-semibold uppercase ring-1 ring-inset",
+        small ? "w-12 text-[10px]" : "w-14 text-[11px]",
+        METHOD_TONES[method],
+      )}
+    >
       {method}
     </span>
   );
@@ -192,7 +198,7 @@ export default function ApiDocsPage() {
                 {entries.map((e) => (
                   <li key={e.op.operationId}>
                     <a href={`#${anchor(e.op)}`} className="flex items-center gap-2 rounded px-1 py-0.5 text-[13px] text-zinc-700 hover:bg-zinc-100">
-                      <Method method={e.method} className="w-12 text-[10px]" />
+                      <Method method={e.method} small />
                       <span className="truncate">{e.op.summary}</span>
                     </a>
                   </li>
