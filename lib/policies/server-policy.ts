@@ -8,7 +8,7 @@ import { setServerPolicy } from "../servers/create-server";
 
 export async function getServerPolicy(db: Db, orgId: string, serverId: string) {
   const server = await getServerOrThrow(db, orgId, serverId);
-  if (!server.policyId) return { policyId: null, version: null, document: null };
+  if (!server.policyId) return { policyId: null, name: null, version: null, document: null, publishedAt: null, message: null };
   const policy = await db.policy.findUniqueOrThrow({ where: { id: server.policyId } });
   const v = policy.currentVersion ? await db.policyVersion.findUnique({ where: { policyId_version: { policyId: policy.id, version: policy.currentVersion } } }) : null;
   return { policyId: policy.id, name: policy.name, version: v?.version ?? null, document: v?.document ?? null, publishedAt: v?.createdAt ?? null, message: v?.message ?? null };
@@ -17,7 +17,7 @@ export async function getServerPolicy(db: Db, orgId: string, serverId: string) {
 /** Publishes a new version of the server's policy (creating and attaching it the first time). */
 export async function putServerPolicy(db: Db, actor: Actor, orgId: string, serverId: string, document: unknown, message?: string) {
   const server = await getServerOrThrow(db, orgId, serverId);
-  const published = await publishPolicy(db, actor, orgId, { policyId: server.policyId ?? undefined, name: `${server.name} policy`, document, message });
+  const published = await publishPolicy(db, actor, orgId, { policyId: server.policyId ?? undefined, name: `${server.name} policy (${server.id})`, document, message });
   if (!server.policyId) await setServerPolicy(db, actor, orgId, serverId, published.policyId);
   return published;
 }

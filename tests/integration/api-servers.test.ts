@@ -117,6 +117,16 @@ describe("policy", () => {
     expect(invalid.status).toBe(400);
   });
 
+  it("a server re-created with a deleted server's name can publish its policy", async () => {
+    const first = (await api("POST", "/api/v1/servers", { name: "reused", url: upstream.url, sync: false }, bearer(k.a))).body.server;
+    expect((await api("PUT", `/api/v1/servers/${first.id}/policy`, { document: { version: "1", default: "deny" } }, bearer(k.a))).status).toBe(200);
+    expect((await api("DELETE", `/api/v1/servers/${first.id}`, undefined, bearer(k.a))).status).toBe(204);
+    const second = (await api("POST", "/api/v1/servers", { name: "reused", url: upstream.url, sync: false }, bearer(k.a))).body.server;
+    const put = await api("PUT", `/api/v1/servers/${second.id}/policy`, { document: { version: "1", default: "deny" } }, bearer(k.a));
+    expect(put.status).toBe(200);
+    expect(put.body.version).toBe(1);
+  });
+
   it("recommended: a deny-by-default document that validates", async () => {
     const r = await api("GET", `/api/v1/servers/${serverId}/policy/recommended`, undefined, bearer(k.aViewer));
     expect(r.body.document.default).toBe("deny");
@@ -141,6 +151,13 @@ describe("grants", () => {
     expect((await api("DELETE", `/api/v1/grants/${created.body.id}`, undefined, bearer(k.aPm))).status).toBe(204);
     expect((await api("DELETE", `/api/v1/grants/${created.body.id}`, undefined, bearer(k.aPm))).status).toBe(404);
     expect((await api("POST", `/api/v1/servers/${serverId}/grants`, { label: "" }, bearer(k.aPm))).status).toBe(400);
+  });
+
+  it("an invalid own policy is refused before any grant exists", async () => {
+    const before = (await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.grants.length;
+    const r = await api("POST", `/api/v1/servers/${serverId}/grants`, { label: "bad-policy", policy: { version: "1" } }, bearer(k.a));
+    expect(r.status).toBe(400);
+    expect((await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.grants.length).toBe(before);
   });
 
   it("a grant can carry its own policy", async () => {

@@ -4,7 +4,7 @@ import { createServerSchema, paginationSchema } from "@/lib/validation/servers";
 import { createServer } from "@/lib/servers/create-server";
 import { checkUpstreamUrl, UpstreamUrlError } from "@/lib/servers/upstream-address";
 import { syncServerTools } from "@/lib/servers/sync-tools";
-import { listServers } from "@/lib/servers/queries";
+import { getServerOrThrow, listServers } from "@/lib/servers/queries";
 import { getDb } from "@/lib/db/client";
 
 // GET /api/v1/servers?limit&cursor → {items, nextCursor}
@@ -35,5 +35,5 @@ export const POST = withOrgApi({ permission: "servers.write" }, async ({ req, or
       sync = { ok: false, error: { code: err.code, message: err.message, details: err.details } };
     }
   }
-  return Response.json({ server, sync }, { status: 201 });
+  return Response.json({ server: await getServerOrThrow(db, org.id, server.id), sync }, { status: 201 });
 });

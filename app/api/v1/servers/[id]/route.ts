@@ -11,7 +11,7 @@ export const GET = withOrgApi<{ id: string }>({ permission: "org.read" }, async 
 
 export const PATCH = withOrgApi<{ id: string }>({ permission: "servers.write" }, async ({ req, params, org, actor }) => {
   const input = await readJson(req, updateServerSchema);
-  if (Object.keys(input).length === 0) throw new ApiError("validation_failed", "nothing to change");
+  if (Object.keys(input).length === 0) throw new ApiError("validation_failed", "nothing to change: send at least one field", { fields: { _: "send at least one of name, url, transport, headers, reviewChangedTools" } });
   return Response.json({ server: await updateServer(getDb(), actor, org.id, params.id, input) });
 });
 
