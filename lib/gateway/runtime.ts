@@ -10,6 +10,8 @@ import { getDb } from "../db/client";
 import { PrismaGatewayStore } from "../gateway-store/prisma-store";
 import { ConfigListener } from "../gateway-store/config-listener";
 import { PrismaAuditStore } from "../gateway-store/audit-store";
+import { legacyState } from "../../gateway/proxy/legacy/state";
+import type { GatewayDeps } from "../../gateway/proxy/context";
 
 // Wires the framework-free gateway to PostgreSQL (config cache + LISTEN/NOTIFY, audit store),
 // the rate limiter (memory, or Redis with REDIS_URL) and the session sealer. One instance per
@@ -44,7 +46,7 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
   const limiter = createRateLimiter({ redisUrl: env.REDIS_URL || undefined });
   const audit = new AuditWriter({ store: new PrismaAuditStore(db), spillDir: path.resolve(env.TOOLGATE_DATA_DIR ?? ".toolgate", "audit-spill") });
   const publicUrl = env.TOOLGATE_PUBLIC_URL;
-  const handle = createGatewayHandler({
+  const deps: GatewayDeps = {
     store,
     limiter,
     audit,
@@ -57,13 +59,16 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
       allowedOrigins: (env.TOOLGATE_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
       publicOrigin: publicUrl ? new URL(publicUrl).origin : undefined,
     },
-  });
+  };
+  const handle = createGatewayHandler(deps);
   return {
     handle,
     handleNode: (req, res) => handle(nodeRequest(req, res), nodeResponse(res)),
     store,
     audit,
     async close() {
+      // Legacy HTTP+SSE bridges hold an upstream stream each: end them with the process.
+      legacyState(deps).bridges.closeAll();
       await listener.stop();
       await audit.close();
       await limiter.close();
