@@ -13,6 +13,8 @@ export default defineConfig({
           name: "unit",
           include: ["gateway/**/*.test.ts", "lib/**/*.test.ts", "cli/**/*.test.ts", "components/**/*.test.ts"],
           environment: "node",
+          // Property tests run thousands of cases: seconds alone, more on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

@@ -108,5 +108,6 @@ describe("AuditWriter under any interleaving of outages, traffic, time and resta
       }),
       { numRuns: 200 },
     );
-  });
+    // 200 runs with real spill files on disk: a few seconds alone, longer on a busy machine.
+  }, 120_000);
 });
