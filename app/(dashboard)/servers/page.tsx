@@ -1,16 +1,17 @@
 import type { Metadata } from "next";
-import { requireViewer } from "@/lib/auth/viewer";
+import { requireViewer, viewerCan } from "@/lib/auth/viewer";
+import { privateUpstreamsAllowed } from "@/lib/servers/upstream-address";
 import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
+import { ServersList } from "@/components/servers/servers-list";
 
 export const metadata: Metadata = { title: "Servers" };
 
-export default async function Page() {
-  await requireViewer("/servers");
+export default async function ServersPage() {
+  const viewer = await requireViewer("/servers");
   return (
     <>
       <PageHeader title="Servers" description="The MCP servers your agents reach through Toolgate, with every tool they offer and its risk." />
-      <EmptyState title="No servers yet" body="Registering a server by its MCP URL (or a local command) comes next: Toolgate will connect, list its tools and rate each one." />
+      <ServersList key={viewer.org.id} orgId={viewer.org.id} canWrite={viewerCan(viewer, "servers.write")} privateAllowed={privateUpstreamsAllowed()} />
     </>
   );
 }
