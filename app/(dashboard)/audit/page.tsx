@@ -1,16 +1,12 @@
 import type { Metadata } from "next";
 import { requireViewer } from "@/lib/auth/viewer";
-import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
+import { filtersFromParams } from "@/lib/client/audit";
+import { AuditLog } from "@/components/audit/audit-log";
 
 export const metadata: Metadata = { title: "Audit" };
 
-export default async function Page() {
-  await requireViewer("/audit");
-  return (
-    <>
-      <PageHeader title="Audit" description="Every decision the gateway made: who called which tool, the decision, the rule and the latency." />
-      <EmptyState title="Nothing recorded yet" body="Calls through the gateway appear here as they happen, with filters, charts and export." />
-    </>
-  );
+export default async function Page({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await requireViewer("/audit");
+  const initial = filtersFromParams(await searchParams);
+  return <AuditLog key={viewer.org.id} initialFilters={initial} />;
 }

@@ -1,16 +1,20 @@
 import type { Metadata } from "next";
-import { requireViewer } from "@/lib/auth/viewer";
+import { requireViewer, viewerCan } from "@/lib/auth/viewer";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
+import { gatewayUrl } from "@/lib/grants/snippets";
 import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
+import { GrantsManager } from "@/components/grants/grants-manager";
 
 export const metadata: Metadata = { title: "Grants" };
 
 export default async function Page() {
-  await requireViewer("/grants");
+  const viewer = await requireViewer("/grants");
+  // The public base URL (TOOLGATE_PUBLIC_URL) as the gateway URLs use it: "<base>/mcp/<serverId>".
+  const gatewayBase = gatewayUrl("-").slice(0, -"/mcp/-".length);
   return (
     <>
-      <PageHeader title="Grants" description="Bearer tokens for your agents: one per agent, each bound to a server and a policy." />
-      <EmptyState title="No grants yet" body="A grant gives one agent (say ci-runner) access to one server through Toolgate. Its token is shown once." />
+      <PageHeader title="Grants" description="Bearer tokens for your agents: one per agent, each bound to a server and a policy. Tokens are shown once." />
+      <GrantsManager key={viewer.org.id} canWrite={viewerCan(viewer, "grants.write")} gatewayBase={gatewayBase} roleLabel={ROLE_LABELS[viewer.role]} />
     </>
   );
 }
