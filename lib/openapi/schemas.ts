@@ -109,7 +109,7 @@ export const SyncResult = z.object({
   removed: z.array(z.string()),
 });
 export const CreatedServer = z.object({
-  server: Server.pick({ id: true, name: true, url: true, transport: true, headerNames: true, policyId: true, createdAt: true }),
+  server: Server,
   sync: z
     .union([
       SyncResult.extend({ ok: z.literal(true) }),
@@ -153,11 +153,11 @@ export const PolicyDocumentRef = z.unknown().describe("a policy document (see Po
 
 export const ServerPolicy = z.object({
   policyId: z.string().nullable(),
-  name: z.string().optional(),
+  name: z.string().nullable(),
   version: z.number().int().nullable().describe("the published version; null when nothing is published"),
   document: PolicyDocumentRef.nullable(),
-  publishedAt: nullableDate.optional(),
-  message: z.string().nullable().optional(),
+  publishedAt: nullableDate,
+  message: z.string().nullable(),
 });
 export const PublishedPolicy = z.object({ policyId: z.string(), version: z.number().int() });
 export const PolicyVersion = z.object({
