@@ -59,8 +59,15 @@ async function main() {
   chmodSync(root, 0o755); // as root, PostgreSQL runs as `postgres`, which must enter it
   const log = (m: string) => console.log(`[audit-load] ${m}`);
   log(`data in ${root}`);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, "db"), password: randomBytes(12).toString("hex") });
-  const app = await startToolgateProcess({ databaseUrl: pg.url, dataDir: path.join(root, "app"), env: { TOOLGATE_SKIP_BUILD: "1" } });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, "db"), password: randomBytes(12).toString("hex") }).catch((err) => {
+    rmSync(root, { recursive: true, force: true });
+    throw err;
+  });
+  const app = await startToolgateProcess({ databaseUrl: pg.url, dataDir: path.join(root, "app"), env: { TOOLGATE_SKIP_BUILD: "1" } }).catch(async (err) => {
+    await pg.stop();
+    rmSync(root, { recursive: true, force: true });
+    throw err;
+  });
   log(`Toolgate on ${app.url}`);
   process.env.DATABASE_URL = pg.url;
   const { getDb } = await import("../lib/db/client");
