@@ -146,6 +146,8 @@ async function relayAnswer(deps: GatewayDeps, scope: RequestScope, exchange: Exc
   }
   const headers = clientResponseHeaders(upstream.headers, sessionTokenFor(deps, scope, upstream));
   const type = String(upstream.headers["content-type"] ?? "");
+  const failure = await upstreamHttpFailure(exchange, upstream, status, type, deadline);
+  if (failure) return answerUpstreamFailure(scope, exchange, new UpstreamError("unreachable", failure));
   if (status === 202 && exchange.localResponses.length > 0) {
     upstream.resume();
     return sendJson(res, 200, exchange.localResponses.length === 1 ? exchange.localResponses[0] : exchange.localResponses, headers);
@@ -168,6 +170,26 @@ async function relayAnswer(deps: GatewayDeps, scope: RequestScope, exchange: Exc
   const out = await transformJson(text, exchange, policy);
   res.start(status, { ...headers, "content-length": String(Buffer.byteLength(out)) });
   res.end(out);
+}
+
+/**
+ * Requests were forwarded, but the upstream's HTTP answer cannot carry their responses: a 202
+ * ("accepted, nothing will follow"), a server error, or an error page that is not JSON-RPC.
+ * Each request then gets a JSON-RPC error saying so, instead of a client left waiting or an
+ * HTML page it cannot read. A 404 (session not found) and JSON error answers pass through: the
+ * client knows what to do with them.
+ */
+async function upstreamHttpFailure(exchange: Exchange, upstream: IncomingMessage, status: number, type: string, deadline: number): Promise<string | null> {
+  if (exchange.forwardedIds.length === 0) return null;
+  if (status === 202) {
+    upstream.resume();
+    return "the upstream server accepted the request but sent no answer (HTTP 202)";
+  }
+  const jsonError = status < 500 && type.startsWith("application/json");
+  if (status < 400 || status === 404 || jsonError) return null;
+  const body = await readUpstreamBody(upstream, 64 * 1024, deadline).catch(() => Buffer.alloc(0));
+  const snippet = body.toString("utf8").replace(/<[^>]*>/g, " ").replace(/\s+/g, " ").trim().slice(0, 200);
+  return `the upstream server answered HTTP ${status}${snippet ? `: ${snippet}` : ""}`;
 }
 
 function passLength(headers: Record<string, string>, upstream: IncomingMessage): Record<string, string> {

@@ -19,8 +19,8 @@ import type { Db } from "../../lib/db/client";
 // gives the client a clear JSON-RPC error within the timeout, gives the quota back and is
 // audited; Redis or PostgreSQL unreachable fails closed and recovers by itself.
 const TIMEOUT_MS = 1000;
-/** What "within the timeout" allows on top of it: scheduling, the SDK, a loaded CI machine. */
-const SLACK_MS = 2000;
+// Time allowed beyond the timeout for the answer to arrive: generous, since CI machines are shared and busy.
+const SLACK_MS = 5000;
 const ACTOR = { type: "system", id: null, label: "test" } as const;
 
 /** Every call of `tool` counts against a limit of one a minute per grant: a second call passes only if the first was refunded. */
