@@ -14,6 +14,7 @@
  * orchestrates (it is idle while load runs). Every answer under load is compared with a checked
  * echo result, and audit rows are counted afterwards.
  */
+import { cpus, loadavg } from "node:os";
 import { startChild, stopAllChildren, type Child } from "./lib/children";
 import { processCpu, processKernelCpu, startCpuMeter, treeCpu } from "./lib/cpu-meter";
 import { settledAuditCount } from "./lib/database";
@@ -32,7 +33,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 async function compare(opts: BenchOptions, upstream: Child): Promise<boolean> {
   const upstreamPort = upstream.port;
   const bare = await startChild("bare proxy", "bench/lib/bare-proxy.ts", { BENCH_TARGET: `http://127.0.0.1:${upstreamPort}` });
-  const world = await startToolgateWorld(`http://127.0.0.1:${upstreamPort}/mcp`, ["fast", "next"], log, { profileDir: opts.profileDir });
+  const world = await startToolgateWorld(`http://127.0.0.1:${upstreamPort}/mcp`, ["fast", "next"], log, { profileDir: opts.profileDir, nodeFlags: opts.nodeFlags });
   try {
     const gw = (e: "fast" | "next") => `http://127.0.0.1:${world.instances[e]!.port}/mcp/${world.seeded.serverId}`;
     const paths: Record<PathKey, ReadyPath> = {
@@ -58,7 +59,7 @@ async function compare(opts: BenchOptions, upstream: Child): Promise<boolean> {
             meter = startCpuMeter({ upstream: processCpu(upstream.pid), ...(pid ? { gateway: processCpu(pid), gatewayKernel: processKernelCpu(pid) } : {}), postgres: treeCpu(world.db.postmasterPid) });
           });
           (r[key] ??= {})[c] = { ...res, cpuUsPerCall: meter!(res.ok) };
-          log(`round ${round} @${c} ${key}: ${fmt(res.callsPerSecond)} calls/s, p50 ${res.latency.p50.toFixed(3)} ms, p99 ${res.latency.p99.toFixed(3)} ms` + problems(res));
+          log(`round ${round} @${c} ${key}: ${fmt(res.callsPerSecond)} calls/s, p50 ${res.latency.p50.toFixed(3)} ms, p99 ${res.latency.p99.toFixed(3)} ms (load average ${loadavg()[0].toFixed(1)})` + problems(res));
         }
       }
     }
@@ -66,6 +67,7 @@ async function compare(opts: BenchOptions, upstream: Child): Promise<boolean> {
     console.log(`\n${renderTable(rounds, keys, opts.connections)}\n`);
     console.log(`${renderCpuTable(rounds, keys, opts.connections)}\n`);
     for (const v of renderVerdicts(rounds, opts.connections)) console.log(v);
+    console.log(`machine: ${cpus().length} CPUs, load average (1, 5, 15 min) at the end ${loadavg().map((l) => l.toFixed(1)).join(", ")}; other work on the machine lowers every path's figures, the bare proxy's included`);
     console.log(`(${opts.rounds} round(s) of ${opts.warmupSeconds} s warm-up + ${opts.durationSeconds} s per path and concurrency; latency and calls/s are medians over rounds, ratios the median (range) of per-round ratios)`);
     return correct;
   } finally {
@@ -112,7 +114,7 @@ async function main() {
     if (opts.soakSeconds !== null) {
       const report = await runSoak(
         `http://127.0.0.1:${upstream.port}/mcp`,
-        { seconds: opts.soakSeconds, warmupSeconds: opts.warmupSeconds, profileDir: opts.profileDir, connections: opts.connectionsGiven ? Math.max(...opts.connections) : undefined },
+        { seconds: opts.soakSeconds, warmupSeconds: opts.warmupSeconds, profileDir: opts.profileDir, nodeFlags: opts.nodeFlags, connections: opts.connectionsGiven ? Math.max(...opts.connections) : undefined },
         log,
       );
       console.log(`\n${renderSoak(report, opts.soakSeconds)}`);

@@ -7,6 +7,8 @@
 //                        highest one replaces the soak's 32 (for profiling)
 //   --soak <s>           instead: memory soak of the npm start path at concurrency 32 for <s> s
 //   --profile <dir>      the npm start instance writes a V8 CPU profile (.cpuprofile) into <dir>
+//   --node-flags "<f>"   extra node flags for the npm start instance, e.g. "--perf-basic-prof" to
+//                        attach `perf record -p <pid>` (BENCH_NODE_FLAGS)
 export interface BenchOptions {
   durationSeconds: number;
   warmupSeconds: number;
@@ -16,15 +18,16 @@ export interface BenchOptions {
   connectionsGiven: boolean;
   soakSeconds: number | null;
   profileDir: string | null;
+  nodeFlags: string[];
   quick: boolean;
 }
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
-  const flag = (name: string) => {
+  const flag = (name: string, valueMayStartWithDashes = false) => {
     const i = argv.indexOf(`--${name}`);
     if (i < 0) return undefined;
     const v = argv[i + 1];
-    if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
+    if (v === undefined || (v.startsWith("--") && !valueMayStartWithDashes)) throw new Error(`--${name} needs a value`);
     return v;
   };
   const num = (name: string, envName: string, fallback: number) => {
@@ -47,6 +50,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     connectionsGiven: connectionsRaw !== undefined,
     soakSeconds: soak === undefined ? null : num("soak", "", 300),
     profileDir: flag("profile") ?? null,
+    nodeFlags: (flag("node-flags", true) ?? env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean),
     quick,
   };
 }

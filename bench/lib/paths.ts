@@ -15,8 +15,19 @@ export interface ReadyPath extends PathSpec {
 }
 
 async function post(url: string, headers: Record<string, string>, body: string) {
-  const res = await fetch(url, { method: "POST", headers, body });
-  return { status: res.status, session: res.headers.get("mcp-session-id"), text: await res.text() };
+  // A cold instance may answer 503 + Retry-After while its first configuration load is slow (a
+  // busy machine): do what a client should, within a bound, and say so.
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, { method: "POST", headers, body });
+    const text = await res.text();
+    const retryAfter = Number(res.headers.get("retry-after"));
+    if (res.status === 503 && retryAfter > 0 && attempt < 5) {
+      console.log(`bench: ${url}: 503, retrying in ${retryAfter} s (${text.slice(0, 120)})`);
+      await new Promise((r) => setTimeout(r, retryAfter * 1000));
+      continue;
+    }
+    return { status: res.status, session: res.headers.get("mcp-session-id"), text };
+  }
 }
 
 export async function preparePath(p: PathSpec): Promise<ReadyPath> {

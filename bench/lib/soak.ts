@@ -14,9 +14,12 @@ const SAMPLE_EVERY_S = 5;
 const DEFAULT_CONNECTIONS = 32;
 
 interface Sample {
+  /** Seconds since the measured load began, when RSS was read. */
   t: number;
   rss: number;
   audited: number;
+  /** When the audit count came back (the query can take a while on a busy machine). */
+  tAudited: number;
 }
 
 export interface SoakReport {
@@ -36,12 +39,13 @@ export interface SoakOptions {
   /** Default 32; another value is for profiling (e.g. one connection: no queueing in the profile). */
   connections?: number;
   profileDir?: string | null;
+  nodeFlags?: string[];
 }
 
 export async function runSoak(upstreamUrl: string, o: SoakOptions, log: (m: string) => void): Promise<SoakReport> {
-  const { seconds, warmupSeconds, profileDir = null } = o;
+  const { seconds, warmupSeconds, profileDir = null, nodeFlags = [] } = o;
   const connections = o.connections ?? DEFAULT_CONNECTIONS;
-  const world = await startToolgateWorld(upstreamUrl, ["fast"], log, { profileDir });
+  const world = await startToolgateWorld(upstreamUrl, ["fast"], log, { profileDir, nodeFlags });
   try {
     const instance = world.instances.fast!;
     const grant = world.seeded.grants.fast;
@@ -53,7 +57,10 @@ export async function runSoak(upstreamUrl: string, o: SoakOptions, log: (m: stri
     let t0 = 0;
     let timer: NodeJS.Timeout | undefined;
     const sample = async () => {
-      const s = { t: (Date.now() - t0) / 1000, rss: rssMiB(pid), audited: await auditedCalls(world.db, grant.id) };
+      const t = (Date.now() - t0) / 1000;
+      const rss = rssMiB(pid);
+      const audited = await auditedCalls(world.db, grant.id);
+      const s = { t, rss, audited, tAudited: (Date.now() - t0) / 1000 };
       samples.push(s);
       log(`soak: t=${s.t.toFixed(0).padStart(4)} s  rss ${s.rss.toFixed(1)} MiB  audit rows ${s.audited.toLocaleString("en-US")}`);
     };
@@ -81,28 +88,43 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 export function renderSoak(r: SoakReport, seconds: number): string {
   const perSecond = r.result.perSecond;
-  // Calls answered by time t (the load generator's clock starts with our samples, within ms).
-  const answeredBy = (t: number) => perSecond.slice(0, Math.floor(t)).reduce((a, b) => a + b, 0) + r.result.warmupOk + 2;
-  const lines = ["| t (s) | RSS (MiB) | calls answered | audit rows | not yet written |", "| ---: | ---: | ---: | ---: | ---: |"];
+  // Calls answered by time t on the load generator's clock (it starts with our samples, within
+  // milliseconds), counting the whole seconds before t and the share of the current one.
+  const answeredBy = (t: number) => {
+    const whole = Math.floor(t);
+    const sum = perSecond.slice(0, whole).reduce((a, b) => a + b, 0);
+    return Math.round(sum + (perSecond[whole] ?? 0) * (t - whole)) + r.result.warmupOk + 2;
+  };
+  const lines = ["| t (s) | RSS (MiB) | calls answered | audit rows | rows − calls |", "| ---: | ---: | ---: | ---: | ---: |"];
   for (const s of r.samples) {
-    const calls = answeredBy(s.t);
-    lines.push(`| ${s.t.toFixed(0)} | ${s.rss.toFixed(1)} | ${calls.toLocaleString("en-US")} | ${s.audited.toLocaleString("en-US")} | ${Math.max(0, calls - s.audited).toLocaleString("en-US")} |`);
+    const calls = answeredBy(s.tAudited);
+    const diff = s.audited - calls;
+    lines.push(`| ${s.t.toFixed(0)} | ${s.rss.toFixed(1)} | ${calls.toLocaleString("en-US")} | ${s.audited.toLocaleString("en-US")} | ${diff >= 0 ? "+" : ""}${diff.toLocaleString("en-US")} |`);
   }
   const during = r.samples.filter((s) => s.t <= seconds);
   const first = during.filter((s) => s.t < seconds / 2).map((s) => s.rss);
   const second = during.filter((s) => s.t >= seconds / 2).map((s) => s.rss);
   const growth = (mean(second) / mean(first) - 1) * 100;
+  // RSS saws up and down with garbage collection; the lowest point of each minute is what stays
+  // live. A leak shows as floors that keep rising; a flat line of floors is flat memory.
+  const floors: string[] = [];
+  for (let from = 0; from < seconds; from += 60) {
+    const inMinute = during.filter((s) => s.t >= from && s.t < from + 60).map((s) => s.rss);
+    if (inMinute.length) floors.push(`${from}–${Math.min(from + 60, seconds)} s: ${Math.min(...inMinute).toFixed(0)}`);
+  }
   const { ok, errors, non2xx, mismatches, latency } = r.result;
+  const pct = (n: number) => `${n >= 0 ? "+" : ""}${n.toFixed(1)}%`;
   return [
     lines.join("\n"),
     "",
-    `RSS mean: first half ${mean(first).toFixed(1)} MiB, second half ${mean(second).toFixed(1)} MiB: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)}%; ` +
+    `RSS mean: first half ${mean(first).toFixed(1)} MiB, second half ${mean(second).toFixed(1)} MiB (${pct(growth)}); ` +
       `min ${Math.min(...during.map((s) => s.rss)).toFixed(1)}, max ${Math.max(...during.map((s) => s.rss)).toFixed(1)} MiB`,
+    `RSS floor (lowest sample) per minute, MiB: ${floors.join("; ")}`,
     `load: ${ok.toLocaleString("en-US")} calls in ${r.result.seconds.toFixed(0)} s = ${Math.round(r.result.callsPerSecond).toLocaleString("en-US")} calls/s, ` +
       `p50 ${latency.p50.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms; non-2xx ${non2xx}, errors ${errors}, bodies not the echo result ${mismatches}`,
     `CPU per call: Toolgate process ${r.cpuUsPerCall.gateway?.toFixed(0)} µs (${r.cpuUsPerCall.gatewayKernel?.toFixed(0)} µs of it in the kernel), PostgreSQL ${r.cpuUsPerCall.postgres?.toFixed(0)} µs`,
     `audit: ${r.audited.toLocaleString("en-US")} tools/call rows written for ${r.answered.toLocaleString("en-US")} calls answered ` +
-      `(${r.audited - r.answered >= 0 ? "+" : ""}${r.audited - r.answered}: calls still in flight when the load stopped are audited but not counted as answered); ` +
+      `(${r.audited - r.answered >= 0 ? "+" : ""}${r.audited - r.answered}: calls in flight when a run stops are audited but not counted as answered); ` +
       `spilled to disk: ${r.spill.files} file(s), ${r.spill.bytes} bytes`,
   ].join("\n");
 }

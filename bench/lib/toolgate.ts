@@ -20,6 +20,8 @@ export interface ToolgateWorld {
 export interface WorldOptions {
   /** The npm start instance writes a .cpuprofile here when it exits (node --cpu-prof). */
   profileDir?: string | null;
+  /** Extra node flags for the npm start instance. */
+  nodeFlags?: string[];
 }
 
 export async function startToolgateWorld(upstreamUrl: string, entries: Entry[], log: (m: string) => void, opts: WorldOptions = {}): Promise<ToolgateWorld> {
@@ -44,7 +46,7 @@ export async function startToolgateWorld(upstreamUrl: string, entries: Entry[], 
     process.env.TOOLGATE_ENCRYPTION_KEY = encryptionKey;
     const seeded = await seed(upstreamUrl, entries);
     const env = { TOOLGATE_ENCRYPTION_KEY: encryptionKey, NEXTAUTH_SECRET: randomBytes(24).toString("base64url") };
-    const profile = opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profileDir)}`] : [];
+    const profile = [...(opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profileDir)}`] : []), ...(opts.nodeFlags ?? [])];
     // One after the other: on 2 cores two cold starts in parallel only slow each other down.
     for (const entry of entries) {
       log(`starting Toolgate (${entry === "fast" ? "npm start" : "TOOLGATE_GATEWAY_VIA_NEXT=1"})`);
