@@ -63,7 +63,7 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
     return local(msg, tool, failClosed("the policy store"));
   }
   if (info?.pendingReview) return local(msg, tool, PENDING_REVIEW);
-  const history = scope.sessionId ? deps.history.get(scope.sessionId) : undefined;
+  const history = scope.sessionId ? deps.history.get(scope.sessionId, tool) : undefined;
   const decision = evaluate(
     scope.policy.compiled,
     { tool, args },
