@@ -94,20 +94,41 @@ export class Exchange {
       serverId: server.serverId,
       grantId: grant.id,
       sessionId: sessionId ? sessionAuditId(sessionId) : null,
-      requestId: id === null ? null : String(id),
+      requestId: id === null ? null : boundText(String(id), MAX_ID_CHARS),
       method: "tools/call",
-      tool,
+      tool: boundText(tool, MAX_TOOL_CHARS),
       decision: decision.effect,
       rulePointer: decision.rule,
-      message: upstreamError ? `upstream error: ${upstreamError}` : decision.effect === "allow" ? null : decision.message,
+      message: boundText(upstreamError ? `upstream error: ${upstreamError}` : decision.effect === "allow" ? null : decision.message, MAX_MESSAGE_CHARS),
       policyVersion: policy?.version ?? null,
-      argKeys: Object.keys(args),
+      argKeys: boundKeys(Object.keys(args)),
       args: grant.auditArgumentValues ? args : null,
       latencyMs: latencyMs === null ? null : Math.round(latencyMs * 100) / 100,
       upstreamStatus: this.upstreamStatus,
       approvalId: null,
     });
   }
+}
+
+// What a client sends (tool names, request ids, argument names) and what an upstream answers
+// (error messages) can each be megabytes. An audit event keeps a bounded prefix and a digest of
+// the rest: each event sits in the writer's buffer (bounded by count, not size) until written,
+// and PostgreSQL refuses a tool name over ~2,700 bytes outright (it is in a btree index), which
+// left such events refused, retried and piling up in memory, and the call missing from the trail.
+const MAX_TOOL_CHARS = 256;
+const MAX_ID_CHARS = 256;
+const MAX_MESSAGE_CHARS = 2048;
+const MAX_ARG_KEYS = 256;
+
+function boundText<T extends string | null>(text: T, max: number): T {
+  if (text === null || text.length <= max) return text;
+  const digest = createHash("sha256").update(text).digest("base64url").slice(0, 16);
+  return `${text.slice(0, max - 64)}…[${text.length} chars, sha256:${digest}]` as T;
+}
+
+function boundKeys(keys: string[]): string[] {
+  const kept = keys.slice(0, MAX_ARG_KEYS).map((k) => boundText(k, MAX_TOOL_CHARS));
+  return keys.length > MAX_ARG_KEYS ? [...kept, `…(${keys.length - MAX_ARG_KEYS} more)`] : kept;
 }
 
 function describeRpcError(error: unknown): string {
