@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { nodeResponse } from "./io";
+import { nodeResponse, webResponse } from "./io";
 
 // The fast path's response adapter over Node's ServerResponse.
 describe("nodeResponse", () => {
@@ -36,5 +36,26 @@ describe("nodeResponse", () => {
     const res = await fetch(url);
     expect(res.headers.get("content-type")).toBe("application/json");
     expect(await res.text()).toBe("{}");
+  });
+});
+
+// The route-handler adapter: Next sends the head with the first body chunk.
+describe("webResponse", () => {
+  it("gives an event stream an empty first chunk at once, so that its head goes out before any event", async () => {
+    const { response, res } = webResponse();
+    res.start(200, { "content-type": "text/event-stream" });
+    const reader = (await response).body!.getReader();
+    const first = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+    expect(first).toEqual({ done: false, value: new Uint8Array(0) });
+    const written = res.write("data: 1\n\n");
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe("data: 1\n\n");
+    await written;
+  });
+
+  it("adds nothing to other answers", async () => {
+    const { response, res } = webResponse();
+    res.start(200, { "content-type": "application/json" });
+    res.end("{}");
+    expect(await (await response).text()).toBe("{}");
   });
 });

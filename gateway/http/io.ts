@@ -108,6 +108,11 @@ export function webResponse(): { response: Promise<Response>; res: GatewayRespon
       started = true;
       const noBody = status === 204 || status === 304;
       resolveResponse(new Response(noBody ? null : stream, { status, headers }));
+      // Next sends the head with the first body chunk; a silent stream (the standalone GET
+      // stream) would leave the client without even its status until the upstream's first
+      // event or keep-alive (15 s for the SDK's servers, never for some). An empty chunk sends
+      // the head now and adds no byte to the stream.
+      if (!noBody && isEventStream(headers)) controller.enqueue(new Uint8Array(0));
     },
     async write(chunk) {
       if (ended) return;
