@@ -99,6 +99,23 @@ describe("relaySse", () => {
     expect(events.map((e) => e.message)).toEqual([null, "upstream error: the tool reported an error (isError)"]);
   });
 
+  it("each progress notification starts the timeout again: a long call that reports progress is not cut off", async () => {
+    const { ex, events } = exchangeWith(1);
+    const upstream = new PassThrough();
+    let out = "";
+    const res = { started: true, start() {}, write: async (c: string | Uint8Array) => void (out += c), end: () => {}, pipeFrom: async () => {} } as GatewayResponse;
+    const done = relaySse(upstream as unknown as IncomingMessage, res, ex, null, Date.now() + 150);
+    for (let i = 1; i <= 5; i++) {
+      await new Promise((r) => setTimeout(r, 80));
+      upstream.write(`data: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":1,"progress":${i}}}\n\n`);
+    }
+    upstream.end('data: {"jsonrpc":"2.0","id":1,"result":{"content":[]}}\n\n');
+    await done;
+    expect(out).not.toContain("error");
+    expect(out).toContain('"id":1,"result"');
+    expect(events[0].message).toBeNull();
+  });
+
   it("at the deadline, answers what is missing with a timeout error", async () => {
     const { ex } = exchangeWith(1);
     const upstream = new PassThrough();

@@ -90,14 +90,24 @@ function noteAnswered(message: unknown, ids: Set<string>, remove = false) {
 export async function relaySse(upstream: IncomingMessage, res: GatewayResponse, exchange: Exchange, policy: CompiledPolicy | null, deadline: number) {
   for (const local of exchange.localResponses) await res.write(serializeEvent({ event: "message" }, JSON.stringify(local)));
   const splitter = new SseSplitter();
-  const state: StreamState = { waiting: new Set(exchange.forwardedIds.map(idKey)), resumable: false };
-  const timer = setTimeout(() => upstream.destroy(new Error("deadline")), Math.max(0, deadline - Date.now()));
+  const state: StreamState = { waiting: new Set(exchange.forwardedIds.map(idKey)), resumable: false, progressed: false };
+  // The timeout is on silence, as the SDK's own resetTimeoutOnProgress: each progress
+  // notification starts it again (with what was left of it when the stream began), so a long
+  // call that keeps reporting progress runs to its end while a silent one is cut off.
+  const window = Math.max(0, deadline - Date.now());
+  const expire = () => upstream.destroy(new Error("deadline"));
+  let timer = setTimeout(expire, window);
   let timedOut = false;
   upstream.once("error", (e) => (timedOut = e.message === "deadline"));
   upstream.setEncoding("utf8");
   try {
     for await (const chunk of upstream) {
       for (const ev of splitter.push(chunk as string)) await res.write(await rewriteEvent(ev, exchange, policy, state));
+      if (state.progressed) {
+        state.progressed = false;
+        clearTimeout(timer);
+        timer = setTimeout(expire, window);
+      }
     }
   } catch {
     /* upstream ended abnormally: handled below */
@@ -126,6 +136,8 @@ interface StreamState {
   waiting: Set<string>;
   /** Whether a complete event carried an id (the client can resume with Last-Event-ID). */
   resumable: boolean;
+  /** A progress notification went by since the timeout was last started. */
+  progressed: boolean;
 }
 
 async function rewriteEvent(ev: { raw: string; data?: string; id?: string; event?: string }, exchange: Exchange, policy: CompiledPolicy | null, state: StreamState): Promise<string> {
@@ -139,6 +151,7 @@ async function rewriteEvent(ev: { raw: string; data?: string; id?: string; event
     return ev.raw;
   }
   noteAnswered(message, state.waiting, true);
+  if ((message as { method?: unknown }).method === "notifications/progress") state.progressed = true;
   if (Array.isArray(message)) {
     // A batch of responses in one event (protocol 2025-03-26): each one settles and is filtered.
     let changed = false;

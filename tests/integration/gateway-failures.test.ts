@@ -11,6 +11,7 @@ import { startTestUpstream, type TestUpstream } from "../helpers/test-upstream";
 import { startGarbageUpstream, GARBAGE_MODES, type GarbageMode, type GarbageUpstream } from "../helpers/garbage-upstream";
 import { startRedisServer, freePort, type RedisServer } from "../helpers/redis-server";
 import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
+import { startEverything, type McpPeer } from "../helpers/mcp-peers";
 import { initializeRequest, isRpcError, postRpc, responseFor, toolsCall, type WireAnswer } from "../helpers/gateway-wire";
 import { uniqueEmail, PASSWORD } from "../helpers/http";
 import type { Db } from "../../lib/db/client";
@@ -138,6 +139,37 @@ describe.each([
   });
 });
 
+describe("a long call that reports progress (TOOLGATE_UPSTREAM_TIMEOUT_MS is about silence)", () => {
+  let peer: McpPeer;
+  let serverId: string;
+  beforeAll(async () => {
+    peer = await startEverything("streamableHttp");
+    serverId = await serverWith(peer.url, oncePerMinute("trigger-long-running-operation"));
+  });
+  afterAll(async () => {
+    await peer?.close();
+  });
+
+  it("runs to its end through the gateway, progress notifications and all, as it does directly", async () => {
+    const { token } = await env.grant(orgId, serverId);
+    const client = await env.connect("fast", serverId, token);
+    const progress: number[] = [];
+    // 2.5 s in all, a progress notification every 0.5 s: never 1 s of silence.
+    const result = await client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 2.5, steps: 5 } }, undefined, { onprogress: (p) => void progress.push(p.progress) });
+    expect(textOf(result)).toBe("Long running operation completed. Duration: 2.5 seconds, Steps: 5.");
+    expect(progress).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("a call silent for longer than the timeout after its last progress is still cut off", async () => {
+    const { token } = await env.grant(orgId, serverId);
+    const client = await env.connect("fast", serverId, token);
+    const started = Date.now();
+    // One step of 2.5 s: the progress comes only at the end.
+    await expect(client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 2.5, steps: 1 } }, undefined, { onprogress: () => {} })).rejects.toThrow(/did not answer in time/);
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+  });
+});
+
 describe("upstream answering garbage", () => {
   const modes = Object.keys(GARBAGE_MODES) as GarbageMode[];
   const servers = new Map<GarbageMode, string>();
@@ -250,40 +282,9 @@ describe("PostgreSQL unreachable (the instance's own embedded PostgreSQL)", () =
     }
   }
 
-  it("with PostgreSQL stopped: 503 with a clear JSON-RPC error (cold cache, and the warm one is dropped), then recovery", async () => {
-    // Warm: this token's grant, server and policy are cached.
-    const warm = await initialize(tokens[0]);
-    expect(warm.status).toBe(200);
-    const pid = postmasterPid()!;
-    process.kill(pid, "SIGINT"); // fast shutdown: what a crash or restart of PostgreSQL looks like to clients
-    await expect.poll(() => alive(pid), { timeout: 20_000, interval: 50 }).toBe(false);
-
-    for (const token of [tokens[1], tokens[0]]) {
-      const down = await initialize(token);
-      expect(down.ms).toBeLessThan(5000);
-      expect(down.status).toBe(503);
-      expect(down.headers.get("retry-after")).toBeTruthy();
-      expect(isRpcError(down.messages[0])).toBe(true);
-      expect((down.messages[0] as { error: { code: number; message: string } }).error).toMatchObject({ code: -32003, message: expect.stringMatching(/cannot reach its configuration store/) });
-    }
-
-    restarted = new EmbeddedPostgres({
-      databaseDir: path.join(dataDir, "pg"),
-      port: pgPort,
-      user: "postgres",
-      password: pgPassword,
-      persistent: true,
-      createPostgresUser: process.getuid?.() === 0,
-      postgresFlags: ["-c", "unix_socket_directories=", "-c", "listen_addresses=127.0.0.1"],
-      onLog: () => {},
-      onError: () => {},
-    });
-    await restarted.start();
-    await expect.poll(async () => (await initialize(tokens[1])).status, { timeout: 20_000, interval: 200 }).toBe(200);
-    expect((await initialize(tokens[0])).status).toBe(200);
-  });
-
   it("with PostgreSQL frozen (accepts connections, never answers): bounded fail-closed answers, then recovery", async () => {
+    // First, while the configuration listener has been connected since start-up: after a
+    // restart it reconnects with backoff and drops the caches when it does, mid-test.
     const pid = postmasterPid()!;
     // tokens[2]: grant, server and policy cached (initialize, tools/list), its tool inventory not yet.
     const init = await initialize(tokens[2]);
@@ -317,6 +318,39 @@ describe("PostgreSQL unreachable (the instance's own embedded PostgreSQL)", () =
     await expect
       .poll(async () => JSON.stringify(responseFor(await postRpc(url(), toolsCall(4, "echo", { message: "thawed" }), session), 4)?.result), { timeout: 20_000, interval: 200 })
       .toContain("thawed");
+  });
+
+  it("with PostgreSQL stopped: 503 with a clear JSON-RPC error (cold cache, and the warm one is dropped), then recovery", async () => {
+    // Warm: this token's grant, server and policy are cached.
+    const warm = await initialize(tokens[0]);
+    expect(warm.status).toBe(200);
+    const pid = postmasterPid()!;
+    process.kill(pid, "SIGINT"); // fast shutdown: what a crash or restart of PostgreSQL looks like to clients
+    await expect.poll(() => alive(pid), { timeout: 20_000, interval: 50 }).toBe(false);
+
+    for (const token of [tokens[1], tokens[0]]) {
+      const down = await initialize(token);
+      expect(down.ms).toBeLessThan(5000);
+      expect(down.status).toBe(503);
+      expect(down.headers.get("retry-after")).toBeTruthy();
+      expect(isRpcError(down.messages[0])).toBe(true);
+      expect((down.messages[0] as { error: { code: number; message: string } }).error).toMatchObject({ code: -32003, message: expect.stringMatching(/cannot reach its configuration store/) });
+    }
+
+    restarted = new EmbeddedPostgres({
+      databaseDir: path.join(dataDir, "pg"),
+      port: pgPort,
+      user: "postgres",
+      password: pgPassword,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      postgresFlags: ["-c", "unix_socket_directories=", "-c", "listen_addresses=127.0.0.1"],
+      onLog: () => {},
+      onError: () => {},
+    });
+    await restarted.start();
+    await expect.poll(async () => (await initialize(tokens[1])).status, { timeout: 20_000, interval: 200 }).toBe(200);
+    expect((await initialize(tokens[0])).status).toBe(200);
   });
 });
 
