@@ -51,6 +51,13 @@ export interface CompiledPolicy {
  */
 export const RESOLUTION_CACHE_MAX = 2_048;
 
+/**
+ * Only names up to this length are cached: MCP tool names are at most 128 characters, and an
+ * agent sending megabyte-long names would otherwise pin up to RESOLUTION_CACHE_MAX of them
+ * (a 256 MB heap ran out after 168 calls of distinct 1 MB names).
+ */
+export const RESOLUTION_CACHE_NAME_MAX = 256;
+
 /** Compiles a document that passed validatePolicy; an unvalidated document may throw. */
 export function compilePolicy(document: PolicyDocument): CompiledPolicy {
   const exact = new Map<string, CompiledRule>();
@@ -103,6 +110,7 @@ export function resolveTool(policy: CompiledPolicy, name: string): Resolution {
     hiddenBy !== null
       ? hiddenResolution(policy, hiddenBy)
       : (policy.exact.get(name) ?? policy.patterns.find(name))?.resolution ?? NO_RULE;
+  if (name.length > RESOLUTION_CACHE_NAME_MAX) return resolution;
   if (policy.resolutions.size >= RESOLUTION_CACHE_MAX) policy.resolutions.clear();
   policy.resolutions.set(name, resolution);
   return resolution;

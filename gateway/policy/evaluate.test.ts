@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RESOLUTION_CACHE_MAX } from "./compile";
+import { RESOLUTION_CACHE_MAX, RESOLUTION_CACHE_NAME_MAX } from "./compile";
 import { rateLimitedDecision } from "./decision";
 import { evaluate, filterToolList, isHidden } from "./evaluate";
 import { compile, CONTEXT, decide, withCategory } from "./testdata/policies";
@@ -329,6 +329,16 @@ describe("decisions", () => {
     expect(policy.resolutions.size).toBeLessThanOrEqual(RESOLUTION_CACHE_MAX);
     expect(evaluate(policy, call("keep_0"), CONTEXT).effect).toBe("allow");
     expect(evaluate(policy, call("other"), CONTEXT).effect).toBe("deny");
+  });
+
+  it("does not keep names longer than any real tool name in its cache, and still decides them", () => {
+    const policy = compile({ ...base, tools: { "keep_*": {} } });
+    const long = `keep_${"x".repeat(1_000_000)}`;
+    expect(evaluate(policy, call(long), CONTEXT).effect).toBe("allow");
+    expect(evaluate(policy, call(`other${"y".repeat(RESOLUTION_CACHE_NAME_MAX)}`), CONTEXT).effect).toBe("deny");
+    expect(policy.resolutions.size).toBe(0);
+    evaluate(policy, call("keep_1"), CONTEXT);
+    expect(policy.resolutions.size).toBe(1);
   });
 
   it("works without a context", () => {

@@ -33,6 +33,9 @@ export async function handlePost(deps: GatewayDeps, scope: RequestScope) {
       sendRpcError(res, 413, INVALID_REQUEST, `Payload Too Large: at most ${err.limitBytes} bytes`);
       return discardBody(req.body);
     }
+    // The client went away mid-body (a reset or a truncated upload): nobody is left to answer,
+    // and it is not the gateway's failure to report.
+    if (req.signal.aborted || (err as NodeJS.ErrnoException).code === "ECONNRESET") return;
     throw err;
   }
   let parsed: unknown;
