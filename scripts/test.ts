@@ -16,6 +16,8 @@ import { ensureBuild, ROOT } from "./build";
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const log = (m: string) => console.log(`\n[test] ${m}`);
 const results = { passed: 0, failed: 0, skipped: 0 };
+/** Names of failed tests, repeated at the end: a CI log cut to its tail still says what failed. */
+const failures: string[] = [];
 const reports = path.join(ROOT, "test-results");
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<number> {
@@ -33,8 +35,23 @@ function countVitest(file: string) {
   results.passed += r.numPassedTests ?? 0;
   results.failed += (r.numFailedTests ?? 0) + (r.numTotalTestSuites && r.success === false && !r.numFailedTests ? 1 : 0);
   results.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  for (const file of r.testResults ?? []) {
+    const rel = path.relative(ROOT, file.name ?? "");
+    const failed = (file.assertionResults ?? []).filter((a: { status: string }) => a.status === "failed");
+    for (const a of failed) failures.push(`${rel} › ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`);
+    if (!failed.length && file.status === "failed") failures.push(`${rel}: ${firstLine(file.message)}`);
+  }
   return true;
 }
+
+interface PwSuite {
+  file?: string;
+  specs?: { title: string; file?: string; line?: number; tests?: { status: string; results?: { error?: { message?: string } }[] }[] }[];
+  suites?: PwSuite[];
+}
+
+// eslint-disable-next-line no-control-regex
+const firstLine = (m?: string) => (m ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim())?.trim().slice(0, 300) ?? "";
 
 function countPlaywright(file: string) {
   if (!existsSync(file)) return false;
@@ -42,6 +59,17 @@ function countPlaywright(file: string) {
   results.passed += (s.expected ?? 0) + (s.flaky ?? 0);
   results.failed += s.unexpected ?? 0;
   results.skipped += s.skipped ?? 0;
+  const walk = (suite: PwSuite, file: string) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        if (t.status !== "unexpected") continue;
+        const error = t.results?.at(-1)?.error?.message;
+        failures.push(`${spec.file ?? file}:${spec.line ?? ""} › ${spec.title}: ${firstLine(error)}`);
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, suite.file ?? file);
+  };
+  for (const suite of JSON.parse(readFileSync(file, "utf8")).suites ?? []) walk(suite, suite.file ?? "");
   return true;
 }
 
@@ -90,6 +118,7 @@ async function main() {
     if (!countPlaywright(out)) results.failed += 1;
     ok = code === 0 && ok;
   }
+  if (failures.length) console.log(`\n[test] failed:\n${failures.map((f) => `  ✗ ${f}`).join("\n")}`);
   console.log(`\n[test] ${results.skipped ? `${results.skipped} skipped, ` : ""}see test-results/ for reports`);
   console.log(`tests: ${results.passed} passed, ${results.failed} failed`);
   process.exit(ok && results.failed === 0 ? 0 : 1);
