@@ -1,11 +1,12 @@
 /**
- * What an audit batch costs the gateway process: PrismaAuditStore.writeBatch (Prisma createMany,
- * planned by Prisma's WebAssembly query compiler on every call) against one SQL statement that
- * takes the whole batch as a single JSON parameter (jsonb_to_recordset). CPU time of this
+ * What an audit batch costs the gateway process: Prisma createMany (planned by Prisma's
+ * WebAssembly query compiler on every call; the store's first version) against one SQL
+ * statement that takes the whole batch as a single JSON parameter (jsonb_to_recordset), sent
+ * through pg (PgAuditStore, the store now) and through Prisma's raw query. CPU time of this
  * process per event (process.cpuUsage: what the gateway's event loop would pay) and wall time
  * per batch, on a throwaway embedded PostgreSQL.
  *   node --import tsx bench/gateway-audit-store.bench.ts
- * Evidence for docs/performance.md ("Gateway"); the JSON statement is a prototype, not product code.
+ * Evidence for docs/performance.md ("Gateway").
  */
 import { randomBytes } from "node:crypto";
 import type { AuditEvent } from "../gateway/ports";
@@ -66,6 +67,13 @@ async function measure(label: string, size: number, write: (batch: AuditEvent[])
   console.log(`| ${label} | ${size} | ${(cpuUs / (ROUNDS * size)).toFixed(1)} µs | ${(wallMs / ROUNDS).toFixed(1)} ms |`);
 }
 
+/** createMany's row shape, as the first PrismaAuditStore built it. */
+function prismaRows() {
+  return {
+    toPrismaRow: (e: AuditEvent) => ({ ...e, time: new Date(e.time), args: e.args === null ? undefined : (e.args as object) }),
+  };
+}
+
 async function main() {
   let db: BenchDatabase | undefined;
   try {
@@ -75,18 +83,20 @@ async function main() {
     const seeded = await seed("http://127.0.0.1:9/mcp", ["bench"]);
     const orgId = (await db.query.query<{ id: string }>(`SELECT "orgId" AS id FROM "Server" WHERE id = $1`, [seeded.serverId])).rows[0].id;
     const make = (n: number) => () => events(n, orgId, seeded.serverId, seeded.grants.bench.id);
-    const { PrismaAuditStore } = await import("../lib/gateway-store/audit-store");
+    const { PgAuditStore } = await import("../lib/gateway-store/audit-store");
     const { getDb, disconnectDb } = await import("../lib/db/client");
-    const prisma = new PrismaAuditStore(getDb());
+    const store = new PgAuditStore(db.url);
+    const { toPrismaRow } = prismaRows();
     const q = db.query;
     console.log("| store | events per batch | CPU in this process per event | wall per batch |\n| --- | ---: | ---: | ---: |");
     for (const size of BATCHES) {
-      await measure("Prisma createMany (PrismaAuditStore)", size, (b) => prisma.writeBatch(b), make(size));
-      await measure("one INSERT … jsonb_to_recordset($1) (pg)", size, async (b) => void (await q.query(INSERT_JSON, [JSON.stringify(b)])), make(size));
+      await measure("Prisma createMany (the store until 2026-11-24)", size, async (b) => void (await getDb().auditEvent.createMany({ data: b.map(toPrismaRow), skipDuplicates: true })), make(size));
+      await measure("PgAuditStore: one INSERT … jsonb_to_recordset($1) (pg)", size, (b) => store.writeBatch(b), make(size));
       await measure("the same statement through Prisma ($executeRawUnsafe)", size, async (b) => void (await getDb().$executeRawUnsafe(INSERT_JSON, JSON.stringify(b))), make(size));
     }
     const n = await q.query<{ n: string }>(`SELECT count(*)::text AS n FROM "AuditEvent"`);
     console.log(`(${n.rows[0].n} rows written; ${ROUNDS} batches per line after 3 warm-up batches)`);
+    await store.close();
     await disconnectDb();
   } finally {
     await db?.stop();

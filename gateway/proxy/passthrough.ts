@@ -1,7 +1,7 @@
 import { sendRpcError } from "../http/respond";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/headers";
 import { UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE } from "./jsonrpc";
-import { sendUpstream, UpstreamError } from "./upstream";
+import { sendUpstream, upstreamUrl, UpstreamError } from "./upstream";
 import type { GatewayDeps, RequestScope } from "./context";
 
 // GET (the standalone SSE stream, resumable with Last-Event-ID) and DELETE (end the session):
@@ -11,7 +11,7 @@ export async function handlePassthrough(deps: GatewayDeps, scope: RequestScope) 
   let upstream;
   try {
     upstream = await sendUpstream({
-      url: new URL(server.url),
+      url: upstreamUrl(server),
       method: req.method,
       headers: upstreamRequestHeaders(req.header, server.headers, scope.upstreamSessionId),
       timeoutMs: deps.options.upstreamTimeoutMs,

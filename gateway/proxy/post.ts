@@ -8,7 +8,7 @@ import type { PolicyHandle } from "../ports";
 import { classify, errorResponse, INVALID_REQUEST, PARSE_ERROR, POLICY_UNAVAILABLE, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, type JsonRpcRequest, type Message } from "./jsonrpc";
 import { Exchange } from "./exchange";
 import { relaySse, transformJson } from "./transform";
-import { readUpstreamBody, sendUpstream, UpstreamError } from "./upstream";
+import { readUpstreamBody, sendUpstream, upstreamUrl, UpstreamError } from "./upstream";
 import type { GatewayDeps, RequestScope } from "./context";
 import { fallBackToLegacy, mayFallBackToLegacy, relayLegacy, usesLegacyBridge } from "./legacy";
 
@@ -123,7 +123,7 @@ async function relay(deps: GatewayDeps, scope: RequestScope, exchange: Exchange,
   let upstream: IncomingMessage;
   try {
     upstream = await sendUpstream({
-      url: new URL(server.url),
+      url: upstreamUrl(server),
       method: "POST",
       headers: upstreamRequestHeaders(req.header, server.headers, scope.upstreamSessionId),
       body,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SessionSealer } from "./session-token";
+import { OPENED_CACHE_MAX, SessionSealer } from "./session-token";
 
 describe("SessionSealer", () => {
   const sealer = new SessionSealer("secret-a");
@@ -28,5 +28,20 @@ describe("SessionSealer", () => {
 
   it("keeps an empty upstream session id (stateless upstreams)", () => {
     expect(sealer.open(sealer.seal({ ...claims, upstreamSessionId: "" }))?.upstreamSessionId).toBe("");
+  });
+
+  it("remembers opened tokens (the same frozen claims), never a forged one, and stays bounded", () => {
+    const fresh = new SessionSealer("secret-c");
+    const token = fresh.seal(claims);
+    const first = fresh.open(token);
+    expect(fresh.open(token)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const flipped = token.slice(0, -2) + (token.at(-2) === "A" ? "B" : "A") + token.at(-1);
+    for (let i = 0; i < 3; i++) expect(fresh.open(flipped)).toBeNull();
+    const cache = (fresh as unknown as { opened: Map<string, unknown> }).opened;
+    expect(cache.size).toBe(1);
+    for (let i = 0; i <= OPENED_CACHE_MAX; i++) fresh.open(fresh.seal({ ...claims, upstreamSessionId: `s${i}` }));
+    expect(cache.size).toBeLessThanOrEqual(OPENED_CACHE_MAX);
+    expect(fresh.open(token)).toMatchObject(claims);
   });
 });

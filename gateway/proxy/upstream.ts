@@ -7,6 +7,21 @@ const agentOptions = { keepAlive: true, keepAliveMsecs: 15_000, maxSockets: 512,
 const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
 
+const parsedUrls = new WeakMap<object, URL>();
+
+/**
+ * The server's URL, parsed once per loaded configuration (configurations are cached objects,
+ * replaced when they change) rather than on every call. Callers must not modify it.
+ */
+export function upstreamUrl(server: { url: string }): URL {
+  let url = parsedUrls.get(server);
+  if (url === undefined) {
+    url = new URL(server.url);
+    parsedUrls.set(server, url);
+  }
+  return url;
+}
+
 export class UpstreamError extends Error {
   constructor(
     public kind: "timeout" | "unreachable" | "aborted",

@@ -1,57 +1,103 @@
+import pg from "pg";
 import type { AuditEvent } from "../../gateway/ports";
 import type { PingableAuditStore } from "../../gateway/audit/writer";
-import { getDb, type Db } from "../db/client";
-import { Prisma } from "../generated/prisma/client";
-import { pgJson, pgText, pgTextOrNull } from "./pg-safe";
+import { pgJsonText } from "./pg-safe";
+
+// The whole batch is one statement with one jsonb parameter. Prisma's createMany planned a new
+// query in WebAssembly for every batch (its parameter count changes with the batch size) and cost
+// ~600 µs of CPU per event, more than proxying the call it recorded; this costs ~15 µs
+// (bench/gateway-audit-store.bench.ts, docs/performance.md "Gateway"). Idempotent by event id
+// (ON CONFLICT DO NOTHING), which is what lets the AuditWriter retry a batch that failed halfway.
+const INSERT_BATCH = `
+INSERT INTO "AuditEvent" (id, time, "orgId", "serverId", "grantId", "sessionId", "requestId", method, tool, decision,
+  "rulePointer", message, "policyVersion", "argKeys", args, "latencyMs", "upstreamStatus", "approvalId")
+SELECT id, time, "orgId", "serverId", "grantId", "sessionId", "requestId", method, tool, decision,
+  "rulePointer", message, "policyVersion", "argKeys", args, "latencyMs", "upstreamStatus", "approvalId"
+FROM jsonb_to_recordset($1::jsonb) AS r(id text, time timestamp(3), "orgId" text, "serverId" text, "grantId" text,
+  "sessionId" text, "requestId" text, method text, tool text, decision text, "rulePointer" text, message text,
+  "policyVersion" int, "argKeys" text[], args jsonb, "latencyMs" float8, "upstreamStatus" int, "approvalId" text)
+ON CONFLICT (id) DO NOTHING`;
 
 /**
- * Audit events into PostgreSQL. Idempotent by event id (ON CONFLICT DO NOTHING through
- * skipDuplicates), which is what lets the AuditWriter retry a batch that failed halfway.
+ * Audit events into PostgreSQL over a small pool of its own (the writer sends one batch at a
+ * time, so two connections are plenty and the dashboard's pool is never starved by it).
  */
-export class PrismaAuditStore implements PingableAuditStore {
-  constructor(private readonly db: Db = getDb()) {}
+export class PgAuditStore implements PingableAuditStore {
+  private readonly pool: pg.Pool;
+
+  constructor(databaseUrl: string, options: { max?: number } = {}) {
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 2, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+    // An idle connection dropped by a PostgreSQL restart must not crash the process; the next
+    // write gets a fresh connection or fails and is retried by the writer.
+    this.pool.on("error", () => {});
+  }
 
   async writeBatch(events: AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db.auditEvent.createMany({ data: events.map(toAuditRow), skipDuplicates: true }).catch(rethrowConcise);
+    await this.pool.query(INSERT_BATCH, [auditBatchJson(events)]);
   }
 
   /** Reachable and the table exists: a failing write is then the events' fault, not an outage. */
   async ping(): Promise<void> {
-    await this.db.$queryRaw`SELECT 1 FROM "AuditEvent" WHERE false`.catch(rethrowConcise);
+    await this.pool.query(`SELECT 1 FROM "AuditEvent" WHERE false`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
   }
 }
 
-/**
- * Prisma's messages quote the calling source over several lines and put the cause last; the
- * writer logs and reports errors on one line, so keep the cause (the original stays as cause).
- */
-function rethrowConcise(error: unknown): never {
-  const lines = (error instanceof Error ? error.message : String(error)).split("\n").filter((l) => l.trim() !== "");
-  throw new Error(lines.at(-1)?.trim() ?? "audit write failed", { cause: error });
+/** The batch as the JSON text the statement reads: one row object per event, in column names. */
+export function auditBatchJson(events: AuditEvent[]): string {
+  const rows = events.map(toAuditRow);
+  return pgJsonText(JSON.stringify(rows));
 }
 
-export function toAuditRow(e: AuditEvent): Prisma.AuditEventCreateManyInput {
-  return {
+interface AuditRow {
+  id: string;
+  time: string;
+  orgId: string;
+  serverId: string;
+  grantId: string | null;
+  sessionId: string | null;
+  requestId: string | null;
+  method: string;
+  tool: string | null;
+  decision: string;
+  rulePointer: string | null;
+  message: string | null;
+  policyVersion: number | null;
+  argKeys: string[];
+  args?: unknown;
+  latencyMs: number | null;
+  upstreamStatus: number | null;
+  approvalId: string | null;
+}
+
+export function toAuditRow(e: AuditEvent): AuditRow {
+  const row: AuditRow = {
     id: e.id,
-    time: new Date(e.time),
+    // The column is timestamp(3) without time zone holding UTC, as Prisma writes it.
+    time: new Date(e.time).toISOString(),
     orgId: e.orgId,
-    serverId: pgText(e.serverId),
+    serverId: e.serverId,
     grantId: e.grantId,
-    sessionId: pgTextOrNull(e.sessionId),
-    requestId: pgTextOrNull(e.requestId),
-    method: pgText(e.method),
-    tool: pgTextOrNull(e.tool),
+    sessionId: e.sessionId,
+    requestId: e.requestId,
+    method: e.method,
+    tool: e.tool,
     decision: e.decision,
-    rulePointer: pgTextOrNull(e.rulePointer),
-    message: pgTextOrNull(e.message),
+    rulePointer: e.rulePointer,
+    message: e.message,
     policyVersion: intOrNull(e.policyVersion),
-    argKeys: e.argKeys.map(pgText),
-    args: e.args === null || e.args === undefined ? Prisma.DbNull : (pgJson(e.args) as Prisma.InputJsonValue),
+    argKeys: e.argKeys,
     latencyMs: e.latencyMs !== null && Number.isFinite(e.latencyMs) ? e.latencyMs : null,
     upstreamStatus: intOrNull(e.upstreamStatus),
     approvalId: e.approvalId,
   };
+  // No key → SQL NULL (a JSON null would be stored as the jsonb value null).
+  if (e.args !== null && e.args !== undefined) row.args = e.args;
+  return row;
 }
 
 function intOrNull(n: number | null): number | null {

@@ -9,7 +9,7 @@ import { AuditWriter } from "../../gateway/audit/writer";
 import { getDb } from "../db/client";
 import { PrismaGatewayStore } from "../gateway-store/prisma-store";
 import { ConfigListener } from "../gateway-store/config-listener";
-import { PrismaAuditStore } from "../gateway-store/audit-store";
+import { PgAuditStore } from "../gateway-store/audit-store";
 import { legacyState } from "../../gateway/proxy/legacy/state";
 import type { GatewayDeps } from "../../gateway/proxy/context";
 
@@ -44,7 +44,8 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
   const listener = new ConfigListener(databaseUrl, () => store.invalidate());
   await listener.start();
   const limiter = createRateLimiter({ redisUrl: env.REDIS_URL || undefined });
-  const audit = new AuditWriter({ store: new PrismaAuditStore(db), spillDir: path.resolve(env.TOOLGATE_DATA_DIR ?? ".toolgate", "audit-spill") });
+  const auditStore = new PgAuditStore(databaseUrl);
+  const audit = new AuditWriter({ store: auditStore, spillDir: path.resolve(env.TOOLGATE_DATA_DIR ?? ".toolgate", "audit-spill") });
   const publicUrl = env.TOOLGATE_PUBLIC_URL;
   const deps: GatewayDeps = {
     store,
@@ -71,6 +72,7 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
       legacyState(deps).bridges.closeAll();
       await listener.stop();
       await audit.close();
+      await auditStore.close();
       await limiter.close();
     },
   };

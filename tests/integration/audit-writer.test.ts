@@ -8,7 +8,7 @@ import { AuditWriter } from "../../gateway/audit/writer";
 import type { AuditEvent } from "../../gateway/ports";
 import { disconnectDb } from "../../lib/db/client";
 import { applyMigrations } from "../../lib/db/migrations/apply";
-import { PrismaAuditStore } from "../../lib/gateway-store/audit-store";
+import { PgAuditStore } from "../../lib/gateway-store/audit-store";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "../../lib/runtime/embedded-postgres";
 
 // The shared PostgreSQL of the integration run cannot be stopped, so this file starts its own,
@@ -29,10 +29,13 @@ beforeAll(async () => {
   db = await startEmbeddedPostgres({ dataDir, password: PASSWORD, database: "audit" });
   await applyMigrations({ databaseUrl: db.url, migrationsDir: path.join(ROOT, "prisma/migrations"), schemaPath: path.join(ROOT, "prisma/schema.prisma") });
   await query(`INSERT INTO "Organization" (id, name, "updatedAt") VALUES ($1, 'Audit', now())`, [ORG]);
-  process.env.DATABASE_URL = db.url; // PrismaAuditStore uses the project's client (getDb())
+  process.env.DATABASE_URL = db.url;
 });
 
+const stores: PgAuditStore[] = [];
+
 afterAll(async () => {
+  await Promise.all(stores.map((s) => s.close()));
   await disconnectDb();
   await db?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -94,7 +97,7 @@ function startTraffic(current: () => AuditWriter | null) {
 
 function newWriter(spillDir: string): AuditWriter {
   return new AuditWriter({
-    store: new PrismaAuditStore(),
+    store: stores[stores.push(new PgAuditStore(db!.url)) - 1],
     spillDir,
     maxBuffer: 500,
     batchSize: 100,
@@ -148,5 +151,23 @@ describe("audit writer against a real PostgreSQL that stops and restarts", () =>
     const [odd] = await query<{ tool: string; args: unknown }>(`SELECT tool, args FROM "AuditEvent" WHERE "requestId" = '0'`);
     expect(odd).toEqual({ tool: "echo\uFFFD", args: { text: "x\uFFFD\uFFFD" } });
     console.info(`audit-writer: ${traffic.ids.length} events; first writer ${JSON.stringify(stats[0])}; second ${JSON.stringify(stats[1])}`);
+  });
+});
+
+describe("PgAuditStore", () => {
+  it("stores each field as Prisma reads it back (UTC time, NULL arguments, arrays, JSON), replaces what jsonb refuses, and ignores a repeated id", async () => {
+    const store = new PgAuditStore(db!.url);
+    stores.push(store);
+    const base = { orgId: ORG, serverId: "srv_pg", grantId: "gnt_pg", sessionId: null, method: "tools/call", decision: "allow", rulePointer: "/tools/x", message: null, policyVersion: 3, latencyMs: 1.25, upstreamStatus: 200, approvalId: null };
+    const plain: AuditEvent = { ...base, id: newEventId(), time: "2026-11-24T05:06:07.891Z", requestId: "1", tool: "x", argKeys: ["a", "b"], args: null };
+    const odd: AuditEvent = { ...base, id: newEventId(), time: "2026-11-24T23:59:59.999Z", requestId: "\ud800", tool: "t\u0000", argKeys: ["k\udfff"], args: { nested: [1, "two", { "\u0000": "\ud83d\ude00" }] }, message: "m\u0000" };
+    await store.writeBatch([plain, odd]);
+    await store.writeBatch([plain]); // a retried batch: no duplicate, no error
+
+    const { getDb } = await import("../../lib/db/client");
+    const rows = await getDb().auditEvent.findMany({ where: { serverId: "srv_pg" }, orderBy: { time: "asc" } });
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ id: plain.id, time: new Date(plain.time), argKeys: ["a", "b"], args: null, policyVersion: 3, latencyMs: 1.25, upstreamStatus: 200, tool: "x", grantId: "gnt_pg", sessionId: null });
+    expect(rows[1]).toMatchObject({ id: odd.id, time: new Date(odd.time), requestId: "\uFFFD", tool: "t\uFFFD", argKeys: ["k\uFFFD"], args: { nested: [1, "two", { "\uFFFD": "\ud83d\ude00" }] }, message: "m\uFFFD" });
   });
 });
