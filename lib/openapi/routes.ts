@@ -4,6 +4,7 @@ import { signupSchema } from "../validation/auth";
 import { acceptInvitationSchema, changeRoleSchema, createApiKeySchema, createInvitationSchema, createOrgSchema, renameOrgSchema, switchOrgSchema } from "../validation/org";
 import { createGrantSchema, createServerSchema, grantPolicySchema, paginationSchema, putPolicySchema, simulateSchema, updateServerSchema } from "../validation/servers";
 import { auditFilterSchema } from "../audit/queries";
+import { replaySchema } from "../validation/replay";
 import type { ResponseSchemaName } from "./schemas";
 
 /**
@@ -64,7 +65,7 @@ export const TAGS = {
   Account: "Sign-up, organizations and the caller's role",
   Members: "Members, invitations and API keys",
   Servers: "Upstream MCP servers and their tool inventory",
-  Policies: "The server's policy: read, publish, versions, simulate",
+  Policies: "The server's policy: read, publish, versions, simulate, replay",
   Grants: "Bearer tokens agents use at the gateway",
   Audit: "The decision log and the admin log",
   Meta: "This document",
@@ -434,6 +435,29 @@ export const ROUTES: RouteDoc[] = [
     },
     responses: { 200: { description: "The decision", schema: "SimulationResult" } },
     errors: { 400: "invalid fields, an invalid draft (`details.errors`), or no policy to simulate with" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/servers/{id}/policy/replay",
+    operationId: "replayPolicy",
+    tag: "Policies",
+    summary: "What a draft would have changed over recorded calls",
+    description:
+      "Decides the server's recorded tools/call events of the last `days` days under the draft, as the gateway would (rate limits counted in recorded time, session history, risk categories), and compares each with the decision recorded then: totals, per tool and per grant counts of newly denied, hidden, rate limited, requiring approval and allowed calls, and a sample of changed calls. Calls whose argument values were not recorded are counted `undetermined` when the outcome depends on them. At most 100,000 calls (the most recent; `capped`). Nothing is published or counted at the gateway.",
+    auth: { kind: "org", permission: "audit.read" },
+    params: SERVER_ID,
+    body: {
+      schema: replaySchema,
+      name: "ReplayRequest",
+      fields: {
+        policy: { ...POLICY_REF, description: "the draft to replay" },
+        days: { description: "how many days back, 1–30 (default 7)" },
+        grantId: { description: "report only this grant's calls (every call still counts against shared limits)" },
+      },
+      example: { policy: { version: "1", default: "deny", tools: { echo: { limits: [{ counter: "echo", window: "minute", max: 3 }] } } }, days: 7 },
+    },
+    responses: { 200: { description: "What would change", schema: "ReplayResult" } },
+    errors: { 400: "invalid fields, or an invalid draft (`details.errors`)", 404: "no such server, or no such grant on it" },
   },
   {
     method: "GET",

@@ -182,6 +182,55 @@ export const SimulationResult = z.object({
   knownTool: z.boolean().describe("whether the server lists this tool (its risk category was used)"),
 });
 
+const replayCounts = {
+  calls: z.number().int().describe("calls of the period (the grant's, with a grant filter)"),
+  unchanged: z.number().int(),
+  newlyDenied: z.number().int(),
+  newlyHidden: z.number().int(),
+  newlyRateLimited: z.number().int(),
+  newlyRequiringApproval: z.number().int(),
+  newlyAllowed: z.number().int(),
+  undetermined: z.number().int().describe("the outcome depends on argument values the audit did not keep"),
+};
+const replayOutcome = z.object({ effect: z.string(), rule: z.string().nullable(), message: z.string().nullable() });
+export const ReplayResult = z.object({
+  period: z.object({ from: dateTime, to: dateTime, days: z.number().int() }),
+  countedFrom: dateTime.describe("where counting starts: `period.from`, or later when the period held more than `maxEvents` calls (`capped`)"),
+  grantId: z.string().nullable(),
+  publishedVersion: z.number().int().nullable(),
+  totals: z.object({ ...replayCounts, changed: z.number().int().describe("newly denied, hidden, rate limited, requiring approval or allowed") }),
+  byTool: z.array(z.object({ tool: z.string(), ...replayCounts })).describe("most changed first; at most 200"),
+  byGrant: z.array(z.object({ grantId: z.string().nullable(), label: z.string().nullable(), ...replayCounts })).describe("most changed first; at most 200"),
+  otherRows: z.object({ tools: z.number().int(), grants: z.number().int() }).describe("rows left out of byTool and byGrant"),
+  samples: z
+    .array(
+      z.object({
+        id: z.string(),
+        time: dateTime,
+        tool: z.string(),
+        grantId: z.string().nullable(),
+        grantLabel: z.string().nullable(),
+        change: z.enum(["newly_denied", "newly_hidden", "newly_rate_limited", "newly_requiring_approval", "newly_allowed", "undetermined"]),
+        before: replayOutcome.describe("what the gateway decided at the time"),
+        after: replayOutcome.describe("what the draft decides"),
+        otherwise: replayOutcome.optional().describe("undetermined calls: the outcome if the arguments fail the draft's argument checks"),
+        argsNotRecorded: z.boolean(),
+      }),
+    )
+    .describe("changed calls, newest first: at most two per change, tool and grant, 200 in all"),
+  argsNotRecorded: z.number().int().describe("calls whose argument values were not recorded (only their names)"),
+  skipped: z.object({
+    ownPolicy: z.number().int().describe("calls of grants with their own policy"),
+    outsidePolicy: z.number().int().describe("calls denied outside any policy: a tool pending review, a store unavailable"),
+  }),
+  olderVersion: z.number().int().describe("calls decided by another version than the published one"),
+  warmupEvents: z.number().int().describe("calls before the period replayed only to fill counters (since 00:00 UTC of its first day)"),
+  capped: z.boolean(),
+  maxEvents: z.number().int(),
+  eventsRead: z.number().int(),
+  durationMs: z.number().int(),
+});
+
 export const CreatedGrant = z.object({
   id: z.string(),
   label: z.string(),
@@ -289,6 +338,7 @@ export const RESPONSE_SCHEMAS = {
   PolicyVersionList,
   RecommendedPolicy,
   SimulationResult,
+  ReplayResult,
   CreatedGrant,
   Grant,
   GrantList,

@@ -354,6 +354,10 @@ describe("a running Toolgate answers as documented", () => {
     expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
     conforms("GET", "/api/v1/audit", { status: csv.status, headers: csv.headers, body: await csv.text() }, "text/csv");
     conforms("GET", "/api/v1/audit/stats", await api("GET", `/api/v1/audit/stats?serverId=${id}`, undefined, v));
+    const replayed = await api("POST", `/api/v1/servers/${id}/policy/replay`, { policy: { ...document, hide: ["echo"] }, days: 1 }, v);
+    conforms("POST", "/api/v1/servers/{id}/policy/replay", replayed);
+    expect(replayed.body.totals).toMatchObject({ calls: 2, changed: 1, newlyHidden: 1 });
+    conforms("POST", "/api/v1/servers/{id}/policy/replay", await api("POST", `/api/v1/servers/${id}/policy/replay`, { policy: { version: "1", default: "maybe" } }, v));
     conforms("GET", "/api/v1/audit/admin", await api("GET", "/api/v1/audit/admin?limit=500", undefined, v));
     conforms("GET", "/api/v1/audit/admin", await api("GET", "/api/v1/audit/admin"));
     conforms("POST", "/api/v1/servers/{id}/sync", await api("POST", `/api/v1/servers/${id}/sync`, undefined, v));

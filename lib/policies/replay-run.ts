@@ -1,0 +1,103 @@
+import type { Db } from "../db/client";
+import { ApiError } from "../api/errors";
+import { validatePolicy, type RiskCategory, type RiskLevel, type ToolInfo } from "../../gateway/policy";
+import { getServerOrThrow } from "../servers/queries";
+import { getServerPolicy } from "./server-policy";
+import { Replay, type ReplayEvent, type ReplayGrant, type ReplayResult } from "./replay";
+import type { ReplayInput } from "../validation/replay";
+
+/** At most this many events of the period are replayed (the most recent ones). */
+export const REPLAY_MAX_EVENTS = 100_000;
+/** At most this many events before the period warm up counters (day windows reach back to 00:00 UTC). */
+export const REPLAY_MAX_WARMUP_EVENTS = 20_000;
+const PAGE = 5_000;
+const DAY_MS = 86_400_000;
+
+export interface ReplayResponse extends ReplayResult {
+  period: { from: string; to: string; days: number };
+  /** Where reporting starts: `period.from`, or later when the period held more than maxEvents calls. */
+  countedFrom: string;
+  grantId: string | null;
+  /** The version published now (what the recorded decisions are compared with is what was recorded). */
+  publishedVersion: number | null;
+  capped: boolean;
+  maxEvents: number;
+  eventsRead: number;
+  durationMs: number;
+}
+
+/** Replays a draft over the server's recorded calls of the last `days` days. */
+export async function replayDraft(db: Db, orgId: string, serverId: string, input: ReplayInput, opts: { now?: Date; maxEvents?: number } = {}): Promise<ReplayResponse> {
+  const started = performance.now();
+  const server = await getServerOrThrow(db, orgId, serverId);
+  if (input.policy === undefined || input.policy === null) throw new ApiError("validation_failed", "policy: pass the draft to replay as `policy`", { fields: { policy: "pass the draft to replay" } });
+  const checked = validatePolicy(input.policy);
+  if (!checked.ok) throw new ApiError("validation_failed", `the policy is invalid: ${checked.errors[0].path || "/"}: ${checked.errors[0].message}`, { errors: checked.errors });
+  if (input.grantId && !(await db.grant.findFirst({ where: { id: input.grantId, orgId, serverId }, select: { id: true } }))) {
+    throw new ApiError("not_found", "no grant with this id on this server");
+  }
+
+  const maxEvents = opts.maxEvents ?? REPLAY_MAX_EVENTS;
+  const to = opts.now ?? new Date();
+  const from = new Date(to.getTime() - input.days * DAY_MS);
+  const base = { orgId, serverId, method: "tools/call", tool: { not: null } };
+  // Too many calls in the period: replay the most recent maxEvents.
+  const boundary = await db.auditEvent.findFirst({ where: { ...base, time: { gte: from, lte: to } }, orderBy: [{ time: "desc" }, { id: "desc" }], skip: maxEvents, select: { time: true, id: true } });
+  const countFrom = boundary ? new Date(boundary.time.getTime() + 1) : from;
+  const warmFrom = new Date(Math.floor(countFrom.getTime() / DAY_MS) * DAY_MS);
+  const warmBoundary = await db.auditEvent.findFirst({ where: { ...base, time: { gte: warmFrom, lt: countFrom } }, orderBy: [{ time: "desc" }, { id: "desc" }], skip: REPLAY_MAX_WARMUP_EVENTS, select: { time: true } });
+  const readFrom = warmBoundary ? new Date(warmBoundary.time.getTime() + 1) : warmFrom;
+
+  const [tools, grants, published] = await Promise.all([
+    db.tool.findMany({ where: { serverId, removedAt: null }, select: { name: true, riskCategory: true, riskLevel: true, inputSchema: true } }),
+    db.grant.findMany({ where: { orgId, serverId }, select: { id: true, label: true, metadata: true, policyId: true } }),
+    getServerPolicy(db, orgId, serverId),
+  ]);
+  const replay = new Replay({
+    draft: checked.policy,
+    orgId,
+    serverId,
+    tools: new Map<string, ToolInfo>(
+      tools.map((t) => [t.name, { category: t.riskCategory as RiskCategory, level: t.riskLevel as RiskLevel, inputSchema: (t.inputSchema ?? undefined) as Record<string, unknown> | undefined }]),
+    ),
+    grants: new Map<string, ReplayGrant>(
+      grants.map((g) => [g.id, { id: g.id, label: g.label, metadata: (g.metadata ?? {}) as Record<string, unknown>, governed: g.policyId === null || g.policyId === server.policyId }]),
+    ),
+    countFrom,
+    grantId: input.grantId ?? null,
+    publishedVersion: published.version,
+  });
+
+  // Keyset pages in (time, id) order: bounded memory whatever the period holds.
+  let eventsRead = 0;
+  let after: { time: Date; id: string } | null = null;
+  for (;;) {
+    const page: ReplayEvent[] = await db.auditEvent.findMany({
+      where: {
+        ...base,
+        time: { gte: readFrom, lte: to },
+        ...(after ? { OR: [{ time: { gt: after.time } }, { time: after.time, id: { gt: after.id } }] } : {}),
+      },
+      orderBy: [{ time: "asc" }, { id: "asc" }],
+      take: PAGE,
+      select: { id: true, time: true, tool: true, grantId: true, sessionId: true, decision: true, rulePointer: true, message: true, policyVersion: true, args: true, argKeys: true },
+    }) as ReplayEvent[];
+    for (const e of page) await replay.add(e);
+    eventsRead += page.length;
+    if (page.length < PAGE) break;
+    after = { time: page[page.length - 1].time, id: page[page.length - 1].id };
+  }
+
+  const result = replay.result();
+  return {
+    ...result,
+    period: { from: from.toISOString(), to: to.toISOString(), days: input.days },
+    countedFrom: countFrom.toISOString(),
+    grantId: input.grantId ?? null,
+    publishedVersion: published.version,
+    capped: boundary !== null,
+    maxEvents,
+    eventsRead: eventsRead - result.warmupEvents,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
