@@ -4,6 +4,7 @@ import { signupSchema } from "../validation/auth";
 import { acceptInvitationSchema, changeRoleSchema, createApiKeySchema, createInvitationSchema, createOrgSchema, renameOrgSchema, switchOrgSchema } from "../validation/org";
 import { createGrantSchema, createServerSchema, grantPolicySchema, paginationSchema, putPolicySchema, simulateSchema, updateServerSchema } from "../validation/servers";
 import { auditFilterSchema } from "../audit/queries";
+import { savePolicyDraftSchema } from "../validation/policy-drafts";
 import { replaySchema } from "../validation/replay";
 import type { ResponseSchemaName } from "./schemas";
 
@@ -402,11 +403,51 @@ export const ROUTES: RouteDoc[] = [
     body: {
       schema: putPolicySchema,
       name: "PublishPolicyRequest",
-      fields: { document: POLICY_REF, message: { description: "what changed, kept with the version" } },
-      example: { document: { version: "1", default: "deny", tools: { echo: {} } }, message: "allow echo" },
+      fields: {
+        document: POLICY_REF,
+        message: { description: "what changed, kept with the version" },
+        baseVersion: { description: "the version this edit started from (null: none was published); when another was published since, the answer is 409" },
+      },
+      example: { document: { version: "1", default: "deny", tools: { echo: {} } }, message: "allow echo", baseVersion: 3 },
     },
     responses: { 200: { description: "The new version", schema: "PublishedPolicy" } },
-    errors: { 400: "invalid fields, or an invalid document (`details.errors`)" },
+    errors: {
+      400: "invalid fields, or an invalid document (`details.errors`)",
+      409: "`baseVersion` is no longer the current version: `details` has `currentVersion` and its `document`, `message`, `publishedAt`",
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}/policy/draft",
+    operationId: "getPolicyDraft",
+    tag: "Policies",
+    summary: "The caller's builder draft",
+    description: "Each person (or API key) has their own draft per server, saved by the policy builder as they edit.",
+    auth: { kind: "org", permission: "policies.write" },
+    params: SERVER_ID,
+    responses: { 200: { description: "The draft, or null", schema: "PolicyDraftAnswer" } },
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/servers/{id}/policy/draft",
+    operationId: "savePolicyDraft",
+    tag: "Policies",
+    summary: "Save the caller's builder draft",
+    description: "Any text up to 4 MiB, valid or not: it is checked when it is published.",
+    auth: { kind: "org", permission: "policies.write" },
+    params: SERVER_ID,
+    body: { schema: savePolicyDraftSchema, name: "SavePolicyDraftRequest", example: { text: '{ "version": "1", "default": "deny" }', baseVersion: 3 } },
+    responses: { 200: { description: "The saved draft", schema: "PolicyDraftAnswer" } },
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/servers/{id}/policy/draft",
+    operationId: "deletePolicyDraft",
+    tag: "Policies",
+    summary: "Discard the caller's builder draft",
+    auth: { kind: "org", permission: "policies.write" },
+    params: SERVER_ID,
+    responses: { 204: { description: "Discarded (also when there was none)" } },
   },
   {
     method: "GET",

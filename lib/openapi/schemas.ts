@@ -169,6 +169,12 @@ export const PolicyVersion = z.object({
 });
 export const PolicyVersionList = z.object({ versions: z.array(PolicyVersion).describe("newest first") });
 export const RecommendedPolicy = z.object({ document: PolicyDocumentRef });
+const SavedPolicyDraft = z.object({
+  text: z.string().describe("the editor's text, possibly invalid JSON"),
+  baseVersion: z.number().int().nullable().describe("the published version the edit started from; null: none"),
+  updatedAt: dateTime,
+});
+export const PolicyDraftAnswer = z.object({ draft: SavedPolicyDraft.nullable().describe("null when the caller has no draft") });
 
 export const SimulationResult = z.object({
   effect: z.enum(["allow", "deny", "hide", "require_approval", "rate_limited"]),
@@ -337,6 +343,7 @@ export const RESPONSE_SCHEMAS = {
   PolicyVersion,
   PolicyVersionList,
   RecommendedPolicy,
+  PolicyDraftAnswer,
   SimulationResult,
   ReplayResult,
   CreatedGrant,

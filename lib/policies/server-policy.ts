@@ -15,9 +15,9 @@ export async function getServerPolicy(db: Db, orgId: string, serverId: string) {
 }
 
 /** Publishes a new version of the server's policy (creating and attaching it the first time). */
-export async function putServerPolicy(db: Db, actor: Actor, orgId: string, serverId: string, document: unknown, message?: string) {
+export async function putServerPolicy(db: Db, actor: Actor, orgId: string, serverId: string, document: unknown, message?: string, baseVersion?: number | null) {
   const server = await getServerOrThrow(db, orgId, serverId);
-  const published = await publishPolicy(db, actor, orgId, { policyId: server.policyId ?? undefined, name: `${server.name} policy (${server.id})`, document, message });
+  const published = await publishPolicy(db, actor, orgId, { policyId: server.policyId ?? undefined, name: `${server.name} policy (${server.id})`, document, message, baseVersion });
   if (!server.policyId) await setServerPolicy(db, actor, orgId, serverId, published.policyId);
   return published;
 }

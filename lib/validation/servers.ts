@@ -33,7 +33,8 @@ export const simulateSchema = z.object({
   grant: z.object({ label: z.string().max(200).optional(), metadata: z.record(z.string(), z.unknown()).optional() }).optional(),
 });
 
-export const putPolicySchema = z.object({ document: z.unknown(), message: z.string().max(500).optional() });
+// baseVersion: the version the edit started from (null: none); a stale one is a 409 with the current version.
+export const putPolicySchema = z.object({ document: z.unknown(), message: z.string().max(500).optional(), baseVersion: z.number().int().min(1).nullable().optional() });
 
 export const createGrantSchema = z.object({
   label: z.string().trim().min(1, "label is required").max(100, "label must be at most 100 characters"),
