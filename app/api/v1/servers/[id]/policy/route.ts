@@ -8,10 +8,10 @@ export const GET = withOrgApi<{ id: string }>({ permission: "org.read" }, async 
   return Response.json(await getServerPolicy(getDb(), org.id, params.id));
 });
 
-// PUT /api/v1/servers/{id}/policy {document, message?} → a new version; 400 lists every
-// {path, message} error and the previous version stays live.
+// PUT /api/v1/servers/{id}/policy {document, message?, baseVersion?} → a new version; 400 lists every
+// {path, message} error and the previous version stays live; 409 when baseVersion is no longer current.
 export const PUT = withOrgApi<{ id: string }>({ permission: "policies.write" }, async ({ req, params, org, actor }) => {
-  const { document, message } = await readJson(req, putPolicySchema);
-  const published = await putServerPolicy(getDb(), actor, org.id, params.id, document, message);
+  const { document, message, baseVersion } = await readJson(req, putPolicySchema);
+  const published = await putServerPolicy(getDb(), actor, org.id, params.id, document, message, baseVersion);
   return Response.json(published);
 });
