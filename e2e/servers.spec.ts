@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { startEverything, type McpPeer } from "../tests/helpers/mcp-peers";
 import { freePort } from "../lib/runtime/free-port";
+import { prettyPolicy } from "../components/servers/policy-json";
 import { signUp, uniqueEmail } from "./helpers";
 
 // Servers, inventory and the server policy, against a real MCP server (server-everything in
@@ -106,21 +107,21 @@ test("an admin adds server-everything, sees its tools rated, publishes the recom
   await test.step("the policy tab: published version, validation errors, a new version from the editor", async () => {
     await page.getByRole("navigation", { name: "Server sections" }).getByRole("link", { name: "Policy" }).click();
     await expect(page.getByTestId("current-version")).toHaveText("version 1");
-    const editor = page.getByLabel("Policy JSON");
-    const published = await editor.inputValue();
+    const editor = page.getByRole("textbox", { name: "Policy JSON" });
+    const live = (await (await page.request.get(`/api/v1/servers/${serverId}/policy`)).json()) as { document: unknown };
+    const published = prettyPolicy(live.document);
     expect(JSON.parse(published)).toMatchObject({ version: "1", default: "deny" });
 
-    // An invalid document: every error by path, nothing published.
+    // An invalid document: every error by path as it is typed, and nothing can be published.
     await editor.fill(published.replace('"default": "deny"', '"default": "maybe"').replace('"echo": {}', '"echo": { "acton": "deny" }'));
-    await page.getByRole("button", { name: "Publish version 2" }).click();
     const errors = page.getByTestId("policy-errors");
     await expect(errors).toContainText("/default");
     await expect(errors).toContainText("/tools/echo/acton");
     await expect(errors).toContainText("did you mean `action`?");
+    await expect(page.getByRole("button", { name: "Publish version 2" })).toBeDisabled();
     await expect(page.getByTestId("current-version")).toHaveText("version 1");
-    // Broken JSON is caught before it is sent, with its position.
+    // Broken JSON, with its position.
     await editor.fill('{ "version": "1", ');
-    await page.getByRole("button", { name: "Publish version 2" }).click();
     await expect(errors).toContainText(/invalid json/);
     await expect(errors).toContainText(/line 1/);
 
@@ -137,6 +138,7 @@ test("an admin adds server-everything, sees its tools rated, publishes the recom
     const tester = page.getByRole("region", { name: "Test a call" });
     const result = tester.getByTestId("simulation-result");
     await tester.getByLabel("Tool", { exact: true }).selectOption("trigger-long-running-operation");
+    await tester.getByRole("button", { name: "Edit as JSON" }).click();
     await tester.getByLabel("Arguments (JSON)").fill('{ "duration": "ten" }');
     await tester.getByRole("button", { name: "Test call" }).click();
     await expect(result.getByTestId("effect")).toHaveText("Denied");

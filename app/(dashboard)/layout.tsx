@@ -21,7 +21,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
             <UserMenu email={viewer.user.email} name={viewer.user.name} />
           </div>
         </header>
-        <main className="mx-auto max-w-6xl px-4 py-8 md:px-8">{children}</main>
+        <main className="mx-auto max-w-6xl px-4 py-8 md:px-8 has-data-wide:max-w-[112rem]">{children}</main>
       </div>
     </div>
   );

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { viewerCan } from "@/lib/auth/viewer";
-import { PolicyPanel } from "@/components/servers/policy-panel";
+import { PolicyBuilder } from "@/components/policy-builder/policy-builder";
 import { loadServer } from "../load";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -11,5 +11,5 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function ServerPolicyPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { viewer, server } = await loadServer(id);
-  return <PolicyPanel serverId={server.id} canPublish={viewerCan(viewer, "policies.write")} />;
+  return <PolicyBuilder serverId={server.id} canPublish={viewerCan(viewer, "policies.write")} />;
 }

@@ -1,0 +1,186 @@
+"use client";
+
+import { useState } from "react";
+import type { PolicyDocument } from "@/gateway/policy/schema";
+import { checkToolKey, isGlobPattern } from "@/gateway/policy/glob";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { prettyPolicy } from "./draft-state";
+import { LANE_TITLES, fromDocument, ruleForLane, replaceAt, toDocument, type CustomCard, type Lane } from "./model";
+import { LANE_STYLES } from "./lanes";
+import { INPUT } from "./rule-fields";
+
+const KIND_LABELS: Record<CustomCard["kind"], string> = {
+  pattern: "Pattern rule",
+  hide_pattern: "Hide pattern",
+  category: "Category rule",
+  all_tools: "All tools",
+};
+
+/**
+ * What the lanes cannot draw: pattern rules, hide patterns, category rules and the all-tools rule,
+ * each kept as written and editable as JSON; and forms to add a pattern rule or an all-tools limit.
+ */
+export function CustomRules({
+  cards,
+  highlight,
+  errors,
+  readOnly,
+  doc,
+  onChange,
+}: {
+  cards: CustomCard[];
+  highlight: string | null;
+  errors: Map<string, string[]>;
+  readOnly: boolean;
+  doc: PolicyDocument;
+  onChange: (text: string) => void;
+}) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [pattern, setPattern] = useState("");
+  const [lane, setLane] = useState<Exclude<Lane, "hide">>("allow");
+  const patternError = pattern ? (checkToolKey(pattern) ?? (isGlobPattern(pattern) ? null : "a pattern has `*` or `?`: drag exact tools in the lanes")) : null;
+
+  function addPattern(e: React.FormEvent) {
+    e.preventDefault();
+    if (!pattern || patternError) return;
+    const m = fromDocument(doc);
+    const rules = [...m.rules.filter((r) => r.key !== pattern), { key: pattern, rule: ruleForLane(undefined, lane, pattern.replace(/[*?]/g, "x")) }];
+    onChange(prettyPolicy(toDocument({ ...m, rules })));
+    setPattern("");
+  }
+
+  return (
+    <section aria-labelledby="custom-rules-title" className="rounded-lg bg-white shadow-sm ring-1 ring-zinc-200">
+      <div className="flex flex-wrap items-start justify-between gap-3 border-b border-zinc-200 px-4 py-3">
+        <div>
+          <h2 id="custom-rules-title" className="text-sm font-semibold text-zinc-900">
+            Patterns, categories and all-tools rules
+          </h2>
+          <p className="mt-0.5 text-xs text-zinc-500">Rules for many tools at once. The lanes show the tools they place (“via …”); edit them here as JSON.</p>
+        </div>
+      </div>
+      {cards.length > 0 && (
+        <ul className="divide-y divide-zinc-100" aria-label="Custom rules">
+          {cards.map((c) => (
+            <CustomCardItem
+              key={c.pointer}
+              card={c}
+              highlighted={highlight === c.pointer}
+              errors={errors.get(c.pointer)}
+              editing={editing === c.pointer}
+              readOnly={readOnly}
+              onEdit={() => setEditing(c.pointer)}
+              onCancel={() => setEditing(null)}
+              onSave={(value) => (onChange(prettyPolicy(replaceAt(doc, c.pointer, value))), setEditing(null))}
+            />
+          ))}
+        </ul>
+      )}
+      <div className="flex flex-wrap items-end gap-x-6 gap-y-3 border-t border-zinc-100 px-4 py-3">
+        <form className="flex flex-wrap items-end gap-2" onSubmit={addPattern}>
+          <label className="text-xs font-medium text-zinc-700">
+            Pattern
+            <input className={cn(INPUT, "mt-0.5 w-40 font-mono text-xs")} placeholder="s3_*" value={pattern} onChange={(e) => setPattern(e.target.value)} disabled={readOnly} aria-invalid={!!patternError || undefined} />
+          </label>
+          <label className="text-xs font-medium text-zinc-700">
+            Lane
+            <select className={cn(INPUT, "mt-0.5")} value={lane} onChange={(e) => setLane(e.target.value as typeof lane)} disabled={readOnly}>
+              {(["allow", "rate_limit", "require_approval", "deny"] as const).map((l) => (
+                <option key={l} value={l}>
+                  {LANE_TITLES[l]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Button type="submit" variant="secondary" className="py-1" disabled={readOnly || !pattern || !!patternError}>
+            Add pattern rule
+          </Button>
+          {patternError && <p className="basis-full text-xs text-red-700">{patternError}</p>}
+        </form>
+        {!doc.all_tools && (
+          <Button
+            variant="secondary"
+            className="py-1"
+            disabled={readOnly}
+            onClick={() => onChange(prettyPolicy({ ...doc, all_tools: { limits: [{ counter: "all_calls", window: "minute", max: 120, scope: "grant" }] } }))}
+          >
+            Add an all-tools limit
+          </Button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function CustomCardItem({
+  card,
+  highlighted,
+  errors,
+  editing,
+  readOnly,
+  onEdit,
+  onCancel,
+  onSave,
+}: {
+  card: CustomCard;
+  highlighted: boolean;
+  errors?: string[];
+  editing: boolean;
+  readOnly: boolean;
+  onEdit: () => void;
+  onCancel: () => void;
+  onSave: (value: unknown) => void;
+}) {
+  const [text, setText] = useState(() => JSON.stringify(card.value, null, 2));
+  const [error, setError] = useState("");
+  const label = `${KIND_LABELS[card.kind]} ${card.title}`;
+  return (
+    <li className={cn("px-4 py-2.5", highlighted && "bg-brand-50 ring-2 ring-brand-600 ring-inset", errors && "bg-red-50")} role="group" aria-label={label} data-pointer={card.pointer}>
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-[11px] font-medium text-zinc-600">{KIND_LABELS[card.kind]}</span>
+        <code className="font-mono text-xs font-semibold text-zinc-900">{card.title}</code>
+        {card.lane && (
+          <span className={cn("flex items-center gap-1 text-xs", LANE_STYLES[card.lane].head)}>
+            <span className={cn("size-1.5 rounded-full", LANE_STYLES[card.lane].dot)} aria-hidden />
+            {LANE_TITLES[card.lane]}
+          </span>
+        )}
+        {!editing && <code className="min-w-0 flex-1 truncate font-mono text-[11px] text-zinc-500">{JSON.stringify(card.value)}</code>}
+        {errors && <span className="text-xs font-medium text-red-700">{errors.length === 1 ? "1 error" : `${errors.length} errors`}</span>}
+        {!editing && !readOnly && (
+          <button type="button" className="ml-auto text-xs font-medium text-brand-700 hover:underline" onClick={() => (setText(JSON.stringify(card.value, null, 2)), setError(""), onEdit())} aria-label={`Edit ${label} as JSON`}>
+            Edit JSON
+          </button>
+        )}
+      </div>
+      {editing && (
+        <div className="mt-2 space-y-2">
+          <textarea aria-label={`${label} JSON`} rows={Math.min(12, text.split("\n").length + 1)} spellCheck={false} className={cn(INPUT, "font-mono text-xs", error && "ring-red-400")} value={text} onChange={(e) => setText(e.target.value)} />
+          {error && <p className="text-xs text-red-700">{error}</p>}
+          <div className="flex gap-2">
+            <Button
+              className="py-1"
+              onClick={() => {
+                try {
+                  onSave(JSON.parse(text));
+                } catch (e) {
+                  setError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+                }
+              }}
+            >
+              Apply
+            </Button>
+            <Button variant="danger" className="py-1" onClick={() => onSave(undefined)}>
+              Remove
+            </Button>
+            <Button variant="ghost" className="py-1" onClick={onCancel}>
+              Cancel
+            </Button>
+          </div>
+        </div>
+      )}
+    </li>
+  );
+}
+

@@ -1,0 +1,231 @@
+"use client";
+
+import { useEffect, useId, useRef, useState } from "react";
+import { APPROVAL_MODES, type ApprovalMode, type Condition, type ToolRule } from "@/gateway/policy/schema";
+import { escapePointerToken } from "@/gateway/policy/pointer";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { RiskBadge } from "@/components/servers/risk";
+import type { InventoryTool } from "@/components/servers/types";
+import type { LocatedError } from "@/components/servers/policy-json";
+import { DEFAULT_APPROVAL, LANES, LANE_TITLES, counterNames, defaultLimit, moveTools, resetTool, setRule, type BuilderModel, type Lane, type ToolCard } from "./model";
+import { ConditionsEditor, INPUT, LimitsEditor, NumberInput, argInfos } from "./rule-fields";
+
+const MODE_WORDS: Record<ApprovalMode, string> = {
+  retry: "Retry: the agent calls again once approved",
+  hold: "Hold: the gateway keeps the call waiting",
+  elicit: "Elicit: ask the user through MCP elicitation",
+};
+
+/** The rule of one tool, field by field, in a drawer beside the lanes. */
+export function RuleDrawer({
+  tool,
+  focus,
+  card,
+  inventoryTool,
+  model,
+  errors,
+  readOnly,
+  onEdit,
+  onClose,
+}: {
+  tool: string;
+  focus?: "limits" | "approval";
+  card: ToolCard | undefined;
+  inventoryTool: InventoryTool | undefined;
+  model: BuilderModel;
+  errors: LocatedError[];
+  readOnly: boolean;
+  onEdit: (edit: (m: BuilderModel) => BuilderModel) => void;
+  onClose: () => void;
+}) {
+  const id = useId();
+  const panel = useRef<HTMLDivElement>(null);
+  const rule: ToolRule = card?.rule ?? {};
+  const args = argInfos(inventoryTool?.inputSchema);
+  const pointer = `/tools/${escapePointerToken(tool)}`;
+  const update = (patch: Partial<ToolRule>) =>
+    onEdit((m) => {
+      const current = m.rules.find((e) => e.key === tool)?.rule ?? {};
+      const next = { ...current, ...patch } as Record<string, unknown>;
+      for (const k of Object.keys(next)) if (next[k] === undefined || (Array.isArray(next[k]) && (next[k] as unknown[]).length === 0)) delete next[k];
+      return setRule(m, tool, next as ToolRule);
+    });
+
+  useEffect(() => {
+    const target = focus ? panel.current?.querySelector<HTMLElement>(`[data-section="${focus}"] input, [data-section="${focus}"] select`) : panel.current?.querySelector<HTMLElement>("h2");
+    target?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [focus, onClose]);
+
+  const errorsAt = (field: string) => {
+    const m = new Map<number, string[]>();
+    for (const e of errors) {
+      const rest = e.path.slice(pointer.length + 1).split("/");
+      if (rest[0] === field && rest[1] !== undefined) m.set(Number(rest[1]), [...(m.get(Number(rest[1])) ?? []), e.message]);
+    }
+    return m;
+  };
+  const [schemaText, setSchemaText] = useState(rule.args_schema ? JSON.stringify(rule.args_schema, null, 2) : "");
+  const [schemaError, setSchemaError] = useState("");
+  const lane = card?.lane;
+
+  return (
+    <div className="fixed inset-0 z-40 flex justify-end bg-zinc-950/20" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
+      <div ref={panel} role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} className="flex h-full w-full max-w-xl flex-col bg-white shadow-xl ring-1 ring-zinc-200">
+        <header className="flex items-start justify-between gap-3 border-b border-zinc-200 px-5 py-4">
+          <div className="min-w-0">
+            <p className="text-xs font-medium text-zinc-500">Rule of</p>
+            <h2 id={`${id}-title`} tabIndex={-1} className="truncate font-mono text-base font-semibold text-zinc-900 focus:outline-none">
+              {tool}
+            </h2>
+            <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-zinc-600">
+              {card?.risk && <RiskBadge category={card.risk.category} level={card.risk.level} />}
+              {inventoryTool?.description && <span className="line-clamp-2">{inventoryTool.description}</span>}
+            </div>
+          </div>
+          <Button variant="ghost" onClick={onClose}>
+            Close
+          </Button>
+        </header>
+        <div className="flex-1 space-y-6 overflow-y-auto px-5 py-4">
+          {errors.length > 0 && (
+            <ul className="rounded-md bg-red-50 px-3 py-2 text-xs text-red-800 ring-1 ring-red-200 ring-inset" role="alert">
+              {errors.map((e, i) => (
+                <li key={i}>
+                  <code className="font-mono font-semibold">{e.path}</code> {e.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          <fieldset disabled={readOnly} className="space-y-6">
+            <section className="flex flex-wrap items-end gap-3">
+              <label className="text-sm font-medium text-zinc-900">
+                Lane
+                <select
+                  className={cn(INPUT, "mt-1 w-48")}
+                  value={lane ?? ""}
+                  onChange={(e) => onEdit((m) => moveTools(m, [tool], e.target.value as Lane))}
+                >
+                  {LANES.map((l) => (
+                    <option key={l} value={l}>
+                      {LANE_TITLES[l]}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {card && card.source !== "default" && card.source !== "pattern" && card.source !== "category" && (
+                <Button variant="secondary" className="py-1.5" onClick={() => onEdit((m) => resetTool(m, tool))}>
+                  Remove the rule (use the default)
+                </Button>
+              )}
+              {card?.source === "pattern" && <p className="basis-full text-xs text-zinc-500">Placed by the pattern rule {card.via}: a change here gives it a rule of its own.</p>}
+              {card?.source === "default" && <p className="basis-full text-xs text-zinc-500">Not listed: the default decides. A change here gives it a rule of its own.</p>}
+            </section>
+
+            {rule.action === "require_approval" && (
+              <section data-section="approval" className="space-y-2">
+                <h3 className="text-sm font-medium text-zinc-900">Approval</h3>
+                <div className="grid grid-cols-[8rem_1fr] gap-3">
+                  <label className="text-xs text-zinc-600">
+                    Timeout (minutes)
+                    <NumberInput
+                      label="Approval timeout in minutes"
+                      min={1}
+                      className="mt-0.5"
+                      value={Math.round((rule.approval?.timeout_seconds ?? DEFAULT_APPROVAL.timeout_seconds) / 60)}
+                      onCommit={(n) => update({ approval: { ...rule.approval, timeout_seconds: n === undefined ? undefined : Math.min(n * 60, 604_800) } })}
+                    />
+                  </label>
+                  <label className="text-xs text-zinc-600">
+                    Mode
+                    <select aria-label="Approval mode" className={cn(INPUT, "mt-0.5")} value={rule.approval?.mode ?? "retry"} onChange={(e) => update({ approval: { ...rule.approval, mode: e.target.value as ApprovalMode } })}>
+                      {APPROVAL_MODES.map((m) => (
+                        <option key={m} value={m}>
+                          {MODE_WORDS[m]}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                </div>
+              </section>
+            )}
+
+            <section data-section="limits" className="space-y-2">
+              <h3 className="text-sm font-medium text-zinc-900">Limits</h3>
+              <p className="text-xs text-zinc-500">Calls (or an amount) admitted per window. Limits sharing a counter share one count.</p>
+              <LimitsEditor limits={rule.limits ?? []} onChange={(limits) => update({ limits })} idPrefix={`${id}-l`} argPaths={args.filter((a) => a.type === "number" || a.type === "integer").map((a) => a.path)} />
+              <button type="button" className="text-xs font-medium text-brand-700 hover:underline" onClick={() => update({ limits: [...(rule.limits ?? []), defaultLimit(tool, counterNames(model))] })}>
+                + Add limit
+              </button>
+            </section>
+
+            <ConditionsEditor
+              title="Require"
+              hint="All must hold, else the call is denied."
+              conditions={rule.require ?? []}
+              onChange={(c: Condition[]) => update({ require: c })}
+              args={args}
+              errorPaths={errorsAt("require")}
+            />
+            <ConditionsEditor
+              title="Deny if"
+              hint="Any one of them denies the call."
+              conditions={rule.deny_if ?? []}
+              onChange={(c: Condition[]) => update({ deny_if: c })}
+              args={args}
+              errorPaths={errorsAt("deny_if")}
+            />
+
+            <section className="space-y-3">
+              <label className="block text-sm font-medium text-zinc-900">
+                Message when denied
+                <textarea
+                  rows={2}
+                  className={cn(INPUT, "mt-1")}
+                  placeholder="What the agent reads, e.g. “deleting is done by people, not agents”"
+                  value={rule.on_deny ?? ""}
+                  onChange={(e) => update({ on_deny: e.target.value || undefined })}
+                />
+              </label>
+              <label className="flex items-center gap-2 text-sm text-zinc-800">
+                <input type="checkbox" className="accent-brand-600" checked={rule.validate_input === true} onChange={(e) => update({ validate_input: e.target.checked || undefined })} />
+                Check the arguments against the tool&apos;s input schema at the gateway
+              </label>
+              <label className="flex items-center gap-2 text-sm text-zinc-800">
+                At most
+                <NumberInput label="Calls per session" className="w-20" value={rule.max_per_session} onCommit={(n) => update({ max_per_session: n })} />
+                calls per session
+              </label>
+              <label className="block text-sm font-medium text-zinc-900">
+                Argument schema (JSON Schema)
+                <textarea
+                  rows={5}
+                  spellCheck={false}
+                  className={cn(INPUT, "mt-1 font-mono text-xs", schemaError && "ring-red-400")}
+                  placeholder='{ "type": "object", "required": ["path"] }'
+                  value={schemaText}
+                  onChange={(e) => {
+                    setSchemaText(e.target.value);
+                    if (!e.target.value.trim()) return setSchemaError(""), update({ args_schema: undefined });
+                    try {
+                      const v = JSON.parse(e.target.value);
+                      if (typeof v !== "object" || v === null || Array.isArray(v)) return setSchemaError("a JSON Schema is an object");
+                      setSchemaError("");
+                      update({ args_schema: v });
+                    } catch {
+                      setSchemaError("not valid JSON yet: the rule keeps the last valid schema");
+                    }
+                  }}
+                />
+                {schemaError && <span className="mt-1 block text-xs font-normal text-red-700">{schemaError}</span>}
+              </label>
+            </section>
+          </fieldset>
+        </div>
+      </div>
+    </div>
+  );
+}
