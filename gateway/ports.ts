@@ -71,3 +71,42 @@ export interface AuditEvent {
 export interface AuditStore {
   writeBatch(events: AuditEvent[]): Promise<void>;
 }
+
+/** One exact call a human must approve (see gateway/approvals/binding.ts). */
+export interface ApprovalKey {
+  orgId: string;
+  serverId: string;
+  grantId: string;
+  tool: string;
+  argsDigest: string;
+  /** Digest of the rule that asked for approval: a changed rule needs a new approval. */
+  ruleDigest: string;
+  rulePointer: string | null;
+  policyVersion: number | null;
+}
+
+export interface ApprovalState {
+  id: string;
+  status: "pending" | "approved" | "denied" | "expired" | "used";
+  /** The approver's comment (the reason, for a denial). */
+  comment: string | null;
+  expiresAt: Date;
+  /** Set on a new request when the previous one for the same call expired undecided. */
+  previousExpiredId?: string;
+}
+
+/** Approval requests, durable and shared by every replica (PostgreSQL). */
+export interface ApprovalStore {
+  /**
+   * Uses an approved, unexpired, unused approval of exactly this call, once: marks it used and
+   * returns its id; null when there is none. Atomic: two replicas cannot both use one approval.
+   */
+  consume(key: ApprovalKey): Promise<string | null>;
+  /**
+   * The state of this call's request: the pending one (identical pending calls share one), a
+   * denial still in force, or a new pending request expiring after timeoutSeconds.
+   */
+  request(key: ApprovalKey, args: Record<string, unknown>, timeoutSeconds: number): Promise<ApprovalState>;
+  /** One request's current state (hold mode polls it). */
+  get(id: string): Promise<ApprovalState | null>;
+}

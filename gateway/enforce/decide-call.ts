@@ -1,6 +1,7 @@
 import { evaluate, formatDecision, rateLimitedDecision, type Decision, type RiskCategory } from "../policy";
 import { LimiterUnavailableError, toLimitRequest, type RateLimiter, type Reservation } from "../ratelimit";
-import type { GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../ports";
+import type { ApprovalStore, GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../ports";
+import { approvalKey, approvedDecision, checkApproval } from "./approval-call";
 import type { JsonRpcRequest } from "../proxy/jsonrpc";
 import type { SessionHistory } from "./session-history";
 
@@ -20,11 +21,15 @@ export interface CallDeps {
   store: GatewayStore;
   limiter: RateLimiter;
   history: SessionHistory;
+  /** Approval requests; without a store, calls that need approval are denied. */
+  approvals?: ApprovalStore;
+  /** The dashboard page where an approver decides a request, told to the agent. */
+  approvalUrl?: (approvalId: string) => string;
 }
 
 export type CallOutcome =
-  | { forward: true; tool: string; decision: Decision; reservation: Reservation | null; category?: RiskCategory }
-  | { forward: false; tool: string; decision: Decision; response: Record<string, unknown> };
+  | { forward: true; tool: string; decision: Decision; reservation: Reservation | null; category?: RiskCategory; approvalId?: string }
+  | { forward: false; tool: string; decision: Decision; response: Record<string, unknown>; approvalId?: string };
 
 const NO_POLICY: Decision = Object.freeze({
   effect: "deny",
@@ -34,7 +39,7 @@ const NO_POLICY: Decision = Object.freeze({
   limits: Object.freeze([]),
 }) as Decision;
 
-const PENDING_REVIEW: Decision = Object.freeze({
+export const PENDING_REVIEW: Decision = Object.freeze({
   effect: "deny",
   rule: null,
   message: "this tool is new or changed since it was last reviewed; a policy manager must review it in Toolgate before it can be called",
@@ -76,24 +81,72 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
       tool: info,
     },
   );
+  if (decision.effect === "require_approval") return decideApproval(deps, { ...scope, policy: scope.policy }, msg, tool, args, decision, info?.category);
   if (decision.effect !== "allow") return local(msg, tool, decision);
-  if (decision.limits.length === 0) return { forward: true, tool, decision, reservation: null, category: info?.category };
+  const limits = await reserveLimits(deps, scope, msg, tool, decision);
+  if (!limits.ok) return limits.outcome;
+  return { forward: true, tool, decision, reservation: limits.reservation, category: info?.category };
+}
 
+/**
+ * A call behind a human's approval. Its limits are reserved first, so that a call over its limit
+ * does not use up its approval; without an approval to use, the reservation is given back.
+ */
+async function decideApproval(
+  deps: CallDeps,
+  scope: CallScope & { policy: PolicyHandle },
+  msg: JsonRpcRequest,
+  tool: string,
+  args: Record<string, unknown>,
+  decision: Decision,
+  category: RiskCategory | undefined,
+): Promise<CallOutcome> {
+  if (!deps.approvals) return local(msg, tool, failClosed("the approval store"));
+  const limits = await reserveLimits(deps, scope, msg, tool, decision);
+  if (!limits.ok) return limits.outcome;
+  const giveBack = () => (limits.reservation ? deps.limiter.rollback(limits.reservation).catch(() => {}) : undefined);
+  let verdict;
+  try {
+    verdict = await checkApproval(deps.approvals, approvalKey(scope, tool, args, decision), args, decision);
+  } catch {
+    await giveBack();
+    return local(msg, tool, failClosed("the approval store"));
+  }
+  if (verdict.kind === "approved") {
+    return { forward: true, tool, decision: approvedDecision(decision, verdict.approvalId), reservation: limits.reservation, category, approvalId: verdict.approvalId };
+  }
+  await giveBack();
+  if (verdict.kind === "denied") return { ...local(msg, tool, verdict.decision), approvalId: verdict.approval.id };
+  const { id, previousExpiredId } = verdict.approval;
+  const note = previousExpiredId ? `The earlier request ${previousExpiredId} for this same call expired without a decision; this is a new one.` : undefined;
+  const formatted = formatDecision(decision, { tool, approvalId: id, approvalUrl: deps.approvalUrl?.(id), note });
+  return { forward: false, tool, decision, response: { jsonrpc: "2.0", id: msg.id, ...formatted }, approvalId: id };
+}
+
+/** Reserves the decision's limits, all or nothing; or the answer when that fails. */
+async function reserveLimits(
+  deps: CallDeps,
+  scope: CallScope,
+  msg: JsonRpcRequest,
+  tool: string,
+  decision: Decision,
+): Promise<{ ok: true; reservation: Reservation | null } | { ok: false; outcome: CallOutcome }> {
+  if (decision.limits.length === 0) return { ok: true, reservation: null };
   const ctx = { orgId: scope.grant.orgId, serverId: scope.server.serverId, grantId: scope.grant.id, sessionId: scope.sessionId ?? undefined };
   let reserved;
   try {
     reserved = await deps.limiter.reserve(decision.limits.map((l) => toLimitRequest(l, ctx, l.cost)));
   } catch (err) {
     if (err instanceof LimiterUnavailableError || (err as Error).name === "LimitScopeUnavailableError") {
-      return local(msg, tool, failClosed((err as Error).name === "LimitScopeUnavailableError" ? "a session (this limit counts per session)" : "the rate limiter"));
+      return { ok: false, outcome: local(msg, tool, failClosed((err as Error).name === "LimitScopeUnavailableError" ? "a session (this limit counts per session)" : "the rate limiter")) };
     }
     throw err;
   }
   if (!reserved.ok) {
     const full = decision.limits[reserved.failedIndex];
-    return local(msg, tool, rateLimitedDecision(full, reserved.results[reserved.failedIndex].resetMs));
+    return { ok: false, outcome: local(msg, tool, rateLimitedDecision(full, reserved.results[reserved.failedIndex].resetMs)) };
   }
-  return { forward: true, tool, decision, reservation: reserved.reservation, category: info?.category };
+  return { ok: true, reservation: reserved.reservation };
 }
 
 function local(msg: JsonRpcRequest, tool: string, decision: Decision): CallOutcome {

@@ -101,7 +101,7 @@ describe("precedence", () => {
     expect(decide(categoryApproval, call("wipe"), withCategory("Destructive"))).toMatchObject({
       effect: "require_approval",
       rule: "/categories/Destructive/action",
-      approval: { timeoutSeconds: 3600, mode: "retry" },
+      approval: { timeoutSeconds: 1800, mode: "retry" },
     });
     const toolApproval = {
       ...base,

@@ -68,9 +68,12 @@ describe("formatDecision", () => {
     const decision = decide(document, { tool: "delete_repo", args: {} });
     const withId = formatDecision(decision, { tool: "delete_repo", approvalId: "apr_123" });
     expect("result" in withId && withId.result.content[0].text).toBe(
-      "[APPROVAL REQUIRED] A human must approve this call to `delete_repo` (approval id apr_123, rule /tools/delete_repo/action). " +
-        "Once it is approved, make the same call again with the same arguments; it will then run once. The request expires in 15 minutes.",
+      "[APPROVAL REQUIRED] A human must approve this call to `delete_repo` before it runs (approval id apr_123, rule /tools/delete_repo/action). " +
+        "Tell your user that this call is waiting for a human to approve it in Toolgate's Approvals inbox. " +
+        "Once it is approved, make the same call again with exactly the same arguments; it will then run once. The request expires in 15 minutes.",
     );
+    const linked = formatDecision(decision, { tool: "delete_repo", approvalId: "apr_9", approvalUrl: "https://tg.example/approvals/apr_9", note: "Request apr_8 expired undecided." });
+    expect("result" in linked && linked.result.content[0].text).toMatch(/^\[APPROVAL REQUIRED\] Request apr_8 expired undecided\. A human must approve .* waiting for a human to approve it at https:\/\/tg\.example\/approvals\/apr_9\./);
     expect(withId).toMatchObject({ result: { isError: true, _meta: { "toolgate/decision": { approvalId: "apr_123", approvalTimeoutSeconds: 900 } } } });
     const placeholder = formatDecision(decision, { tool: "delete_repo" });
     expect("result" in placeholder && placeholder.result.content[0].text).toContain("approval id {approval_id}");

@@ -51,6 +51,10 @@ export interface FormatOptions {
   readonly approvalId?: string;
   /** How hidden tools are answered; see unknownToolResult and unknownToolError. */
   readonly unknownTool?: "sdk-result" | "jsonrpc-error";
+  /** Where an approver decides (the dashboard's approval page), for require_approval. */
+  readonly approvalUrl?: string;
+  /** Said first, e.g. that an earlier request for the same call expired undecided. */
+  readonly note?: string;
 }
 
 export function formatDecision(decision: Decision, options: FormatOptions): PolicyResponse {
@@ -63,7 +67,7 @@ export function formatDecision(decision: Decision, options: FormatOptions): Poli
     case "rate_limited":
       return { result: deniedResult(decision, options.tool) };
     case "require_approval":
-      return { result: approvalRequiredResult(decision, options.tool, options.approvalId ?? APPROVAL_ID_PLACEHOLDER) };
+      return { result: approvalRequiredResult(decision, options.tool, options.approvalId ?? APPROVAL_ID_PLACEHOLDER, options) };
     case "allow":
       throw new Error("an allowed call is forwarded, it has no policy result");
   }
@@ -75,14 +79,17 @@ export function deniedResult(decision: Decision, tool: string): PolicyToolResult
   return { content: [{ type: "text", text }], isError: true, _meta: { [DECISION_META_KEY]: meta(decision, tool) } };
 }
 
-export function approvalRequiredResult(decision: Decision, tool: string, approvalId: string): PolicyToolResult {
+export function approvalRequiredResult(decision: Decision, tool: string, approvalId: string, options: { approvalUrl?: string; note?: string } = {}): PolicyToolResult {
   const timeout = decision.approval?.timeoutSeconds;
+  const where = options.approvalUrl ? ` at ${options.approvalUrl}` : " in Toolgate's Approvals inbox";
+  const tell = `Tell your user that this call is waiting for a human to approve it${where}.`;
   const next =
     decision.approval?.mode === "hold"
       ? "The call is waiting for that decision."
-      : "Once it is approved, make the same call again with the same arguments; it will then run once.";
+      : "Once it is approved, make the same call again with exactly the same arguments; it will then run once.";
   const expiry = timeout === undefined ? "" : ` The request expires in ${describeSeconds(timeout)}.`;
-  const text = `[APPROVAL REQUIRED] A human must approve this call to \`${tool}\` (approval id ${approvalId}, rule ${decision.rule}). ${next}${expiry}`;
+  const note = options.note ? `${options.note} ` : "";
+  const text = `[APPROVAL REQUIRED] ${note}A human must approve this call to \`${tool}\` before it runs (approval id ${approvalId}, rule ${decision.rule}). ${tell} ${next}${expiry}`;
   return {
     content: [{ type: "text", text }],
     isError: true,

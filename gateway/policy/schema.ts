@@ -55,7 +55,7 @@ export { RISK_CATEGORIES, RISK_LEVELS, type RiskCategory, type RiskLevel };
 
 /** An approval waits at most a week: a pending call older than that is stale context for the agent. */
 export const APPROVAL_TIMEOUT_MAX_SECONDS = 604_800;
-export const APPROVAL_TIMEOUT_DEFAULT_SECONDS = 3_600;
+export const APPROVAL_TIMEOUT_DEFAULT_SECONDS = 1_800;
 
 export const ConditionSchema = z.strictObject({
   path: z.string().min(1).max(256),

@@ -1,5 +1,5 @@
 import type { RateLimiter } from "../ratelimit";
-import type { GatewayStore, GrantRecord, UpstreamConfig } from "../ports";
+import type { GatewayStore, GrantRecord, UpstreamConfig, ApprovalStore } from "../ports";
 import type { GatewayRequest, GatewayResponse } from "../http/io";
 import type { SessionHistory } from "../enforce/session-history";
 import type { SessionSealer } from "./session-token";
@@ -13,6 +13,10 @@ export interface GatewayDeps {
   sealer: SessionSealer;
   history: SessionHistory;
   options: GatewayOptions;
+  /** Approval requests (PostgreSQL); without it, calls that need approval are denied. */
+  approvals?: ApprovalStore;
+  /** The dashboard page of one approval request, told to agents. */
+  approvalUrl?: (approvalId: string) => string;
 }
 
 export interface GatewayOptions {

@@ -21,6 +21,8 @@ export interface TrackedCall {
   decision: Decision;
   reservation: Reservation | null;
   startedAt: number;
+  /** The approval the call runs on, when it needed one. */
+  approvalId?: string;
 }
 export interface TrackedList {
   kind: "list";
@@ -69,7 +71,7 @@ export class Exchange {
     const ok = keepQuota || (response !== null && response.error === undefined && !toolFailed && failure === undefined);
     if (t.reservation) await (ok ? this.limiter.commit(t.reservation) : this.limiter.rollback(t.reservation)).catch(() => {});
     const upstreamError = failure ?? (response?.error ? describeRpcError(response.error) : toolFailed ? "the tool reported an error (isError)" : null);
-    this.recordCall(t.tool, t.args, t.decision, t.id, performance.now() - t.startedAt, upstreamError);
+    this.recordCall(t.tool, t.args, t.decision, t.id, performance.now() - t.startedAt, upstreamError, t.approvalId);
   }
 
   /**
@@ -85,7 +87,7 @@ export class Exchange {
     return [...this.tracked.values()].filter((t) => t.kind === "call").map((t) => t.id);
   }
 
-  recordCall(tool: string, args: Record<string, unknown>, decision: Decision, id: JsonRpcId | null, latencyMs: number | null, upstreamError: string | null) {
+  recordCall(tool: string, args: Record<string, unknown>, decision: Decision, id: JsonRpcId | null, latencyMs: number | null, upstreamError: string | null, approvalId?: string) {
     const { grant, server, sessionId, policy } = this.scope;
     this.audit.record({
       id: newEventId(),
@@ -105,7 +107,7 @@ export class Exchange {
       args: grant.auditArgumentValues ? args : null,
       latencyMs: latencyMs === null ? null : Math.round(latencyMs * 100) / 100,
       upstreamStatus: this.upstreamStatus,
-      approvalId: null,
+      approvalId: approvalId ?? null,
     });
   }
 }

@@ -103,11 +103,11 @@ async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: E
   if (!outcome) return false;
   if (!outcome.forward) {
     exchange.localResponses.push(outcome.response);
-    exchange.recordCall(outcome.tool, args, outcome.decision, msg.id, null, null);
+    exchange.recordCall(outcome.tool, args, outcome.decision, msg.id, null, null, outcome.approvalId);
     return true;
   }
   if (scope.sessionKey) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
-  exchange.track({ kind: "call", id: msg.id, tool: outcome.tool, args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now() });
+  exchange.track({ kind: "call", id: msg.id, tool: outcome.tool, args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId });
   return false;
 }
 

@@ -10,6 +10,8 @@ import { getDb } from "../db/client";
 import { PrismaGatewayStore } from "../gateway-store/prisma-store";
 import { ConfigListener } from "../gateway-store/config-listener";
 import { PgAuditStore } from "../gateway-store/audit-store";
+import { PrismaApprovalStore } from "../gateway-store/approval-store";
+import { approvalEvents } from "../approvals/events";
 import { legacyState } from "../../gateway/proxy/legacy/state";
 import type { GatewayDeps } from "../../gateway/proxy/context";
 
@@ -35,6 +37,8 @@ export function getGateway(): Promise<GatewayRuntime> {
   return g.__toolgateGateway;
 }
 
+const APPROVAL_SWEEP_MS = 15_000;
+
 async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promise<GatewayRuntime> {
   const databaseUrl = env.DATABASE_URL;
   const secret = env.TOOLGATE_ENCRYPTION_KEY;
@@ -47,12 +51,18 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
   const auditStore = new PgAuditStore(databaseUrl);
   const audit = new AuditWriter({ store: auditStore, spillDir: path.resolve(env.TOOLGATE_DATA_DIR ?? ".toolgate", "audit-spill") });
   const publicUrl = env.TOOLGATE_PUBLIC_URL;
+  const approvals = new PrismaApprovalStore(db, { onRequested: (approvalId, orgId) => void approvalEvents().emit("requested", { approvalId, orgId }) });
+  // Requests past their expiry are closed by a sweeper (every replica runs one; the update is idempotent).
+  const sweeper = setInterval(() => void approvals.expire().catch(() => {}), APPROVAL_SWEEP_MS);
+  sweeper.unref();
   const deps: GatewayDeps = {
     store,
     limiter,
     audit,
     sealer: new SessionSealer(secret),
     history: new SessionHistory(),
+    approvals,
+    approvalUrl: publicUrl ? (id) => `${publicUrl.replace(/\/$/, "")}/approvals/${id}` : undefined,
     options: {
       maxBodyBytes: Number(env.TOOLGATE_MAX_BODY_BYTES ?? 4 * 1024 * 1024),
       maxUpstreamBodyBytes: 32 * 1024 * 1024,
@@ -70,6 +80,7 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     async close() {
       // Legacy HTTP+SSE bridges hold an upstream stream each: end them with the process.
       legacyState(deps).bridges.closeAll();
+      clearInterval(sweeper);
       await listener.stop();
       await audit.close();
       await auditStore.close();
