@@ -29,7 +29,13 @@ export interface CallDeps {
 
 export type CallOutcome =
   | { forward: true; tool: string; decision: Decision; reservation: Reservation | null; category?: RiskCategory; approvalId?: string }
-  | { forward: false; tool: string; decision: Decision; response: Record<string, unknown>; approvalId?: string };
+  | { forward: false; tool: string; decision: Decision; response: Record<string, unknown>; approvalId?: string; hold?: HoldRequest };
+
+/** hold mode: the call may be kept open until this time (the rule's hold time or the request's expiry). */
+export interface HoldRequest {
+  approvalId: string;
+  until: number;
+}
 
 const NO_POLICY: Decision = Object.freeze({
   effect: "deny",
@@ -120,7 +126,9 @@ async function decideApproval(
   const { id, previousExpiredId } = verdict.approval;
   const note = previousExpiredId ? `The earlier request ${previousExpiredId} for this same call expired without a decision; this is a new one.` : undefined;
   const formatted = formatDecision(decision, { tool, approvalId: id, approvalUrl: deps.approvalUrl?.(id), note });
-  return { forward: false, tool, decision, response: { jsonrpc: "2.0", id: msg.id, ...formatted }, approvalId: id };
+  const hold =
+    decision.approval?.mode === "hold" ? { approvalId: id, until: Math.min(Date.now() + decision.approval.holdSeconds * 1000, verdict.approval.expiresAt.getTime()) } : undefined;
+  return { forward: false, tool, decision, response: { jsonrpc: "2.0", id: msg.id, ...formatted }, approvalId: id, hold };
 }
 
 /** Reserves the decision's limits, all or nothing; or the answer when that fails. */

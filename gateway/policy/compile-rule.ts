@@ -6,6 +6,7 @@ import { compileGetter, type Getter } from "./paths";
 import { childPointer } from "./pointer";
 import {
   APPROVAL_TIMEOUT_DEFAULT_SECONDS,
+  APPROVAL_HOLD_DEFAULT_SECONDS,
   WINDOW_MS,
   type AllToolsRule,
   type CategoryRule,
@@ -76,7 +77,11 @@ export function compileRule(rule: AnyRule, pointer: string, kind: RuleKind): Com
   const options = "approval" in rule ? rule.approval : undefined;
   const approval: ApprovalRequirement | null =
     action === "require_approval"
-      ? { timeoutSeconds: options?.timeout_seconds ?? APPROVAL_TIMEOUT_DEFAULT_SECONDS, mode: options?.mode ?? "retry" }
+      ? {
+          timeoutSeconds: options?.timeout_seconds ?? APPROVAL_TIMEOUT_DEFAULT_SECONDS,
+          mode: options?.mode ?? "retry",
+          holdSeconds: options?.hold_seconds ?? APPROVAL_HOLD_DEFAULT_SECONDS,
+        }
       : null;
   const limits = (rule.limits ?? []).map((limit, index) => compileLimit(limit, childPointer(pointer, "limits", index)));
   const compiled: { -readonly [K in keyof CompiledRule]: CompiledRule[K] } = {

@@ -25,6 +25,8 @@ export interface ResolvedLimit {
 export interface ApprovalRequirement {
   readonly timeoutSeconds: number;
   readonly mode: ApprovalMode;
+  /** hold mode: how long the call is kept open waiting for the decision. */
+  readonly holdSeconds: number;
 }
 
 export interface Decision {

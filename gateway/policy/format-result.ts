@@ -83,10 +83,9 @@ export function approvalRequiredResult(decision: Decision, tool: string, approva
   const timeout = decision.approval?.timeoutSeconds;
   const where = options.approvalUrl ? ` at ${options.approvalUrl}` : " in Toolgate's Approvals inbox";
   const tell = `Tell your user that this call is waiting for a human to approve it${where}.`;
-  const next =
-    decision.approval?.mode === "hold"
-      ? "The call is waiting for that decision."
-      : "Once it is approved, make the same call again with exactly the same arguments; it will then run once.";
+  // Every mode ends here when it cannot wait any longer (hold time over, no URL elicitation):
+  // the agent retries.
+  const next = "Once it is approved, make the same call again with exactly the same arguments; it will then run once.";
   const expiry = timeout === undefined ? "" : ` The request expires in ${describeSeconds(timeout)}.`;
   const note = options.note ? `${options.note} ` : "";
   const text = `[APPROVAL REQUIRED] ${note}A human must approve this call to \`${tool}\` before it runs (approval id ${approvalId}, rule ${decision.rule}). ${tell} ${next}${expiry}`;

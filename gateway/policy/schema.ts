@@ -76,9 +76,14 @@ export const LimitSchema = z.strictObject({
 });
 export type Limit = z.infer<typeof LimitSchema>;
 
+/** How long hold mode keeps a call open at most (clients time out: the SDK's default is 60 s). */
+export const APPROVAL_HOLD_MAX_SECONDS = 600;
+export const APPROVAL_HOLD_DEFAULT_SECONDS = 60;
+
 export const ApprovalSchema = z.strictObject({
   timeout_seconds: z.number().int().min(1).max(APPROVAL_TIMEOUT_MAX_SECONDS).optional(),
   mode: z.enum(APPROVAL_MODES).optional(),
+  hold_seconds: z.number().int().min(1).max(APPROVAL_HOLD_MAX_SECONDS).optional(),
 });
 export type Approval = z.infer<typeof ApprovalSchema>;
 

@@ -4,6 +4,7 @@ import type { RateLimiter, Reservation } from "../ratelimit";
 import type { AuditEvent, GrantRecord, PolicyHandle, UpstreamConfig } from "../ports";
 import { newEventId } from "../audit/ids";
 import { idKey, type JsonRpcId } from "./jsonrpc";
+import type { HeldCall } from "./hold";
 
 // One client POST as it crosses the gateway: which requests it answered itself, which it
 // forwarded and is waiting on (tools/call to settle and audit, tools/list to filter), and the
@@ -43,6 +44,8 @@ export class Exchange {
   /** Ids of every request forwarded upstream (governed or not), to answer them if it fails. */
   readonly forwardedIds: JsonRpcId[] = [];
   upstreamStatus: number | null = null;
+  /** A tools/call kept open for a human's approval (hold mode); see hold.ts. */
+  held: HeldCall | null = null;
 
   constructor(
     private readonly scope: ExchangeScope,

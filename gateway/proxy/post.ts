@@ -10,6 +10,7 @@ import { Exchange } from "./exchange";
 import { relaySse, transformJson } from "./transform";
 import { readUpstreamBody, sendUpstream, upstreamUrl, UpstreamError } from "./upstream";
 import type { GatewayDeps, RequestScope } from "./context";
+import { holdForApproval } from "./hold";
 import { fallBackToLegacy, mayFallBackToLegacy, relayLegacy, usesLegacyBridge } from "./legacy";
 
 // POST /mcp/<serverId>: the client's JSON-RPC message(s). tools/call is decided by policy,
@@ -67,11 +68,14 @@ async function decideAndForward(deps: GatewayDeps, scope: RequestScope, raw: Buf
   }
   const exchange = new Exchange({ grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, deps.audit, deps.limiter);
   const forward: unknown[] = [];
+  // A call can only be held open when it is the whole request: its answer is then the stream.
+  const canHold = !batch && messages.length === 1;
   for (const m of messages) {
-    if (m.kind === "request" && (await decideLocally(deps, scope, exchange, m.msg, policy, policyDown))) continue;
+    if (m.kind === "request" && (await decideLocally(deps, scope, exchange, m.msg, policy, policyDown, canHold))) continue;
     if (m.kind === "request") exchange.forwardedIds.push(m.msg.id);
     forward.push(m.msg);
   }
+  if (exchange.held) return holdForApproval(deps, scope, exchange, exchange.held, policy, (s, body) => relay(deps, s, exchange, body, policy));
   if (forward.length === 0) {
     const out = exchange.localResponses;
     return sendJson(scope.res, 200, batch ? out : out[0], sessionHeader(scope));
@@ -81,7 +85,7 @@ async function decideAndForward(deps: GatewayDeps, scope: RequestScope, raw: Buf
 }
 
 /** Decides a governed request; true when the gateway answered it itself. */
-async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, msg: JsonRpcRequest, policy: PolicyHandle | null, policyDown: boolean): Promise<boolean> {
+async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, msg: JsonRpcRequest, policy: PolicyHandle | null, policyDown: boolean, canHold: boolean): Promise<boolean> {
   if (msg.method === "tools/list") {
     if (!policyDown) {
       exchange.track({ kind: "list", id: msg.id });
@@ -102,7 +106,8 @@ async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: E
   const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, msg);
   if (!outcome) return false;
   if (!outcome.forward) {
-    exchange.localResponses.push(outcome.response);
+    if (outcome.hold && canHold) exchange.held = { msg, tool: outcome.tool, args, ...outcome.hold };
+    else exchange.localResponses.push(outcome.response);
     exchange.recordCall(outcome.tool, args, outcome.decision, msg.id, null, null, outcome.approvalId);
     return true;
   }

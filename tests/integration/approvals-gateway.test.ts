@@ -192,3 +192,80 @@ describe("denial, expiry and races", () => {
     await expect(decideApproval(env.db, approver, orgId, "apr_doesnotexist", "approved", null)).rejects.toMatchObject({ code: "not_found" });
   });
 });
+
+describe.each(["fast", "next"] as const)("hold mode (%s entry point)", (entry) => {
+  let holdServer: string;
+  beforeAll(async () => {
+    holdServer = await env.addServer(orgId, peer.url);
+    await env.publish(
+      orgId,
+      {
+        version: "1",
+        default: "allow",
+        tools: {
+          echo: { action: "require_approval", approval: { mode: "hold", hold_seconds: 30 } },
+          "get-sum": { action: "require_approval", approval: { mode: "hold", hold_seconds: 2 } },
+        },
+      },
+      { serverId: holdServer },
+    );
+  });
+
+  async function holdAgent() {
+    const { id, token } = await env.grant(orgId, holdServer);
+    return { grantId: id, client: await env.connect(entry, holdServer, token) };
+  }
+
+  /** The pending request of a grant, once the held call has created it. */
+  async function pendingOf(grantId: string): Promise<string> {
+    await expect.poll(() => env.db.approval.count({ where: { grantId, status: "pending" } }), { timeout: 10_000, interval: 100 }).toBe(1);
+    return (await env.db.approval.findFirstOrThrow({ where: { grantId, status: "pending" } })).id;
+  }
+
+  it("keeps the call open with progress notifications, and returns the tool's result once approved", async () => {
+    const { client, grantId } = await holdAgent();
+    const progress: string[] = [];
+    const started = Date.now();
+    const call = client.callTool({ name: "echo", arguments: { message: `held via ${entry}` } }, undefined, {
+      onprogress: (p) => void progress.push(p.message ?? ""),
+      resetTimeoutOnProgress: true,
+      timeout: 20_000,
+    });
+    const id = await pendingOf(grantId);
+    await new Promise((r) => setTimeout(r, 6_000)); // at least one progress notification (every 5 s)
+    await decideApproval(env.db, approver, orgId, id, "approved", null);
+    const result = await call;
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toContain(`held via ${entry}`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_000);
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress[0]).toMatch(new RegExp(`waiting for a human to approve this call \\(approval ${id}, \\d+ s so far\\)`));
+    expect((await env.db.approval.findUniqueOrThrow({ where: { id } })).status).toBe("used");
+    await expect.poll(() => env.db.auditEvent.findMany({ where: { grantId }, orderBy: { time: "asc" }, select: { decision: true, approvalId: true } }), { timeout: 10_000 }).toEqual([
+      { decision: "require_approval", approvalId: id },
+      { decision: "allow", approvalId: id },
+    ]);
+  });
+
+  it("a denial during the hold is the call's answer", async () => {
+    const { client, grantId } = await holdAgent();
+    const call = client.callTool({ name: "echo", arguments: { message: "held and denied" } });
+    const id = await pendingOf(grantId);
+    await decideApproval(env.db, approver, orgId, id, "denied", "wrong account");
+    const result = await call;
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(`a human denied this call (approval ${id}): wrong account`);
+  });
+
+  it("when the hold time runs out undecided, the agent is told to retry, and the retry runs once approved", async () => {
+    const { client, grantId } = await holdAgent();
+    const started = Date.now();
+    const first = await client.callTool({ name: "get-sum", arguments: { a: 20, b: 22 } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+    expect(textOf(first)).toMatch(/^\[APPROVAL REQUIRED\] .*make the same call again with exactly the same arguments/);
+    const id = approvalIdOf(first)!;
+    await decideApproval(env.db, approver, orgId, id, "approved", null);
+    expect(textOf(await client.callTool({ name: "get-sum", arguments: { a: 20, b: 22 } }))).toContain("42");
+    expect(await env.db.approval.count({ where: { grantId } })).toBe(1);
+  });
+});
