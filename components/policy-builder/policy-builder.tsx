@@ -17,6 +17,7 @@ import { Lanes } from "./lanes";
 import { CustomRules } from "./custom-rules";
 import { RuleDrawer } from "./rule-drawer";
 import { BuilderTester } from "./tester";
+import { ReplayPanel } from "./replay-panel";
 import { PublishBar, VersionsPanel } from "./versions";
 import { Templates } from "./templates";
 import { useDraftAutosave } from "./use-draft";
@@ -306,6 +307,8 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
           }}
         />
       </div>
+
+      <ReplayPanel serverId={serverId} draft={invalid ? undefined : state.doc} />
 
       {drawer && (
         <RuleDrawer
