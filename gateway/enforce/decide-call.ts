@@ -10,6 +10,8 @@ import type { SessionHistory } from "./session-history";
 // answered) or the gateway answers it itself with the policy's result.
 
 export interface CallScope {
+  /** The client declared URL-mode elicitation (elicit mode can ask it). */
+  clientElicitsUrl?: boolean;
   grant: GrantRecord;
   server: UpstreamConfig;
   sessionId: string | null;
@@ -31,10 +33,12 @@ export type CallOutcome =
   | { forward: true; tool: string; decision: Decision; reservation: Reservation | null; category?: RiskCategory; approvalId?: string }
   | { forward: false; tool: string; decision: Decision; response: Record<string, unknown>; approvalId?: string; hold?: HoldRequest };
 
-/** hold mode: the call may be kept open until this time (the rule's hold time or the request's expiry). */
+/** hold and elicit modes: the call may be kept open until this time (the rule's hold time or the request's expiry). */
 export interface HoldRequest {
   approvalId: string;
   until: number;
+  /** elicit mode: ask the user in the client to open this approval page. */
+  elicitUrl?: string;
 }
 
 const NO_POLICY: Decision = Object.freeze({
@@ -126,8 +130,12 @@ async function decideApproval(
   const { id, previousExpiredId } = verdict.approval;
   const note = previousExpiredId ? `The earlier request ${previousExpiredId} for this same call expired without a decision; this is a new one.` : undefined;
   const formatted = formatDecision(decision, { tool, approvalId: id, approvalUrl: deps.approvalUrl?.(id), note });
+  const mode = decision.approval?.mode;
+  const until = Math.min(Date.now() + (decision.approval?.holdSeconds ?? 60) * 1000, verdict.approval.expiresAt.getTime());
+  const pageUrl = deps.approvalUrl?.(id);
+  // elicit falls back to retry where the client cannot show a URL (or no page address is known).
   const hold =
-    decision.approval?.mode === "hold" ? { approvalId: id, until: Math.min(Date.now() + decision.approval.holdSeconds * 1000, verdict.approval.expiresAt.getTime()) } : undefined;
+    mode === "hold" ? { approvalId: id, until } : mode === "elicit" && scope.clientElicitsUrl && pageUrl ? { approvalId: id, until, elicitUrl: pageUrl } : undefined;
   return { forward: false, tool, decision, response: { jsonrpc: "2.0", id: msg.id, ...formatted }, approvalId: id, hold };
 }
 

@@ -57,6 +57,7 @@ async function authenticate(deps: GatewayDeps, req: GatewayRequest, res: Gateway
 
   const sessionToken = req.header("mcp-session-id") ?? null;
   let upstreamSessionId: string | null = null;
+  let clientElicitsUrl = false;
   if (sessionToken !== null) {
     const claims = deps.sealer.open(sessionToken);
     if (!claims || claims.grantId !== grant.id || claims.serverId !== serverId) {
@@ -64,9 +65,10 @@ async function authenticate(deps: GatewayDeps, req: GatewayRequest, res: Gateway
       return null;
     }
     upstreamSessionId = claims.upstreamSessionId || null;
+    clientElicitsUrl = claims.elicitUrl === true;
   }
   const sessionKey = upstreamSessionId ? `${grant.id}:${upstreamSessionId}` : null;
-  return { req, res, grant, server, upstreamSessionId, sessionToken, sessionKey };
+  return { req, res, grant, server, upstreamSessionId, sessionToken, sessionKey, clientElicitsUrl };
 }
 
 function withHeaders(res: GatewayResponse, extra: Record<string, string>): GatewayResponse {

@@ -44,4 +44,6 @@ export interface RequestScope {
   sessionToken: string | null;
   /** Stable key of the session for history and audit: grant + upstream session. */
   sessionKey: string | null;
+  /** The client declared URL-mode elicitation at initialize (from its sealed session token). */
+  clientElicitsUrl?: boolean;
 }

@@ -46,6 +46,8 @@ export class Exchange {
   upstreamStatus: number | null = null;
   /** A tools/call kept open for a human's approval (hold mode); see hold.ts. */
   held: HeldCall | null = null;
+  /** This POST initializes a session whose client declared URL-mode elicitation. */
+  clientElicitsUrl = false;
 
   constructor(
     private readonly scope: ExchangeScope,

@@ -6,6 +6,7 @@ import type { JsonRpcRequest } from "./jsonrpc";
 import type { Exchange } from "./exchange";
 import type { GatewayDeps, RequestScope } from "./context";
 import { serializeEvent } from "./sse";
+import { randomBytes } from "node:crypto";
 
 // Hold mode of require_approval: instead of telling the agent to retry, the gateway keeps the
 // call open (an event stream) until a human decides or the rule's hold time runs out, then
@@ -15,6 +16,13 @@ import { serializeEvent } from "./sse";
 // them), and SSE comments otherwise (which keep proxies from closing an idle stream).
 // Held calls poll the approval's state (one indexed read a second each): every replica can
 // hold calls whatever replica the decision was made on.
+//
+// Elicit mode is the same wait, begun by asking the user in the client (URL-mode elicitation,
+// for clients that declared it) to open the approval page. The client's answer comes back as
+// a JSON-RPC response in a later POST, which the gateway keeps for itself (answerGatewayElicitation):
+// "decline" or "cancel" ends the wait at once; "accept" only means the page was opened, the
+// approval itself is still what the wait watches for. (If that POST reaches another replica,
+// the answer is not seen there and the wait simply runs until a decision or its end.)
 
 export interface HeldCall {
   msg: JsonRpcRequest;
@@ -23,6 +31,26 @@ export interface HeldCall {
   approvalId: string;
   /** When the hold ends (ms since the epoch): the rule's hold time, or the request's expiry if sooner. */
   until: number;
+  /** elicit mode: the approval page the user is asked to open. */
+  elicitUrl?: string;
+}
+
+/** The ids of elicitations the gateway sent and is waiting on → what to do with the client's answer. */
+const elicitations = new Map<string, (action: string) => void>();
+const ELICIT_ID_PREFIX = "toolgate-elicit-";
+
+/** True when `response` answers an elicitation of the gateway's own (and was handed to its waiter). */
+export function answerGatewayElicitation(response: { id: unknown; result?: unknown; error?: unknown }): boolean {
+  if (typeof response.id !== "string" || !response.id.startsWith(ELICIT_ID_PREFIX)) return false;
+  const action = (response.result as { action?: unknown } | undefined)?.action;
+  elicitations.get(response.id)?.(typeof action === "string" ? action : "cancel");
+  return true;
+}
+
+/** Whether an initialize request declares URL-mode elicitation (capabilities.elicitation.url). */
+export function declaresUrlElicitation(msg: JsonRpcRequest): boolean {
+  const elicitation = (msg.params?.capabilities as { elicitation?: { url?: unknown } } | undefined)?.elicitation;
+  return typeof elicitation === "object" && elicitation !== null && typeof elicitation.url === "object" && elicitation.url !== null;
 }
 
 const POLL_MS = 1_000;
@@ -42,26 +70,40 @@ export async function holdForApproval(
   const started = Date.now();
   let lastNotice = started;
   let step = 0;
-  while (!req.signal.aborted && Date.now() < held.until) {
-    await sleep(Math.min(POLL_MS, held.until - Date.now()), req.signal);
-    if (req.signal.aborted) break;
-    const state = await deps.approvals?.get(held.approvalId).catch(() => null);
-    if (state && state.status !== "pending") break;
-    if (Date.now() - lastNotice >= NOTIFY_EVERY_MS) {
-      lastNotice = Date.now();
-      const waited = Math.round((lastNotice - started) / 1000);
-      await res.write(
-        typeof progressToken === "string" || typeof progressToken === "number"
-          ? serializeEvent({ event: "message" }, JSON.stringify({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: ++step, message: `waiting for a human to approve this call (approval ${held.approvalId}, ${waited} s so far)` } }))
-          : `: waiting for approval ${held.approvalId}\n\n`,
-      );
-    }
+  let declined: string | null = null;
+  let elicitId: string | null = null;
+  if (held.elicitUrl) {
+    elicitId = `${ELICIT_ID_PREFIX}${held.approvalId}-${randomBytes(6).toString("hex")}`;
+    elicitations.set(elicitId, (action) => void (action !== "accept" && (declined = action)));
+    await res.write(
+      serializeEvent(
+        { event: "message" },
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: elicitId,
+          method: "elicitation/create",
+          params: {
+            mode: "url",
+            elicitationId: held.approvalId,
+            url: held.elicitUrl,
+            message: `Toolgate: a human must approve this call to ${held.tool} before it runs. Open the page to review it and approve or deny it (or ask an approver of your organization to).`,
+          },
+        }),
+      ),
+    );
+  }
+  try {
+    await waitForDecision();
+  } finally {
+    if (elicitId) elicitations.delete(elicitId);
   }
   // The client left: the request stays; an approval given later is used by its retry.
   if (req.signal.aborted) return res.end();
 
   const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, held.msg);
   if (outcome?.forward) {
+    // URL-mode elicitation: tell the client the out-of-band interaction is complete.
+    if (elicitId) await res.write(serializeEvent({ event: "message" }, JSON.stringify({ jsonrpc: "2.0", method: "notifications/elicitation/complete", params: { elicitationId: held.approvalId } })));
     if (scope.sessionKey) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
     exchange.forwardedIds.push(held.msg.id);
     exchange.track({ kind: "call", id: held.msg.id, tool: outcome.tool, args: held.args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId });
@@ -71,6 +113,24 @@ export async function holdForApproval(
   exchange.recordCall(outcome.tool, held.args, outcome.decision, held.msg.id, null, null, outcome.approvalId);
   await res.write(serializeEvent({ event: "message" }, JSON.stringify(outcome.response)));
   res.end();
+
+  async function waitForDecision() {
+    while (!req.signal.aborted && Date.now() < held.until && declined === null) {
+      await sleep(Math.min(POLL_MS, held.until - Date.now()), req.signal);
+      if (req.signal.aborted) break;
+      const state = await deps.approvals?.get(held.approvalId).catch(() => null);
+      if (state && state.status !== "pending") break;
+      if (Date.now() - lastNotice >= NOTIFY_EVERY_MS) {
+        lastNotice = Date.now();
+        const waited = Math.round((lastNotice - started) / 1000);
+        await res.write(
+          typeof progressToken === "string" || typeof progressToken === "number"
+            ? serializeEvent({ event: "message" }, JSON.stringify({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: ++step, message: `waiting for a human to approve this call (approval ${held.approvalId}, ${waited} s so far)` } }))
+            : `: waiting for approval ${held.approvalId}\n\n`,
+        );
+      }
+    }
+  }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -10,7 +10,7 @@ import { Exchange } from "./exchange";
 import { relaySse, transformJson } from "./transform";
 import { readUpstreamBody, sendUpstream, upstreamUrl, UpstreamError } from "./upstream";
 import type { GatewayDeps, RequestScope } from "./context";
-import { holdForApproval } from "./hold";
+import { answerGatewayElicitation, declaresUrlElicitation, holdForApproval } from "./hold";
 import { fallBackToLegacy, mayFallBackToLegacy, relayLegacy, usesLegacyBridge } from "./legacy";
 
 // POST /mcp/<serverId>: the client's JSON-RPC message(s). tools/call is decided by policy,
@@ -68,14 +68,26 @@ async function decideAndForward(deps: GatewayDeps, scope: RequestScope, raw: Buf
   }
   const exchange = new Exchange({ grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, deps.audit, deps.limiter);
   const forward: unknown[] = [];
+  let intercepted = 0;
   // A call can only be held open when it is the whole request: its answer is then the stream.
   const canHold = !batch && messages.length === 1;
   for (const m of messages) {
+    if (m.kind === "request" && m.msg.method === "initialize") exchange.clientElicitsUrl = declaresUrlElicitation(m.msg);
+    // The client's answer to an elicitation the gateway itself sent (elicit mode): not the upstream's business.
+    if (m.kind === "response" && answerGatewayElicitation(m.msg)) {
+      intercepted++;
+      continue;
+    }
     if (m.kind === "request" && (await decideLocally(deps, scope, exchange, m.msg, policy, policyDown, canHold))) continue;
     if (m.kind === "request") exchange.forwardedIds.push(m.msg.id);
     forward.push(m.msg);
   }
   if (exchange.held) return holdForApproval(deps, scope, exchange, exchange.held, policy, (s, body) => relay(deps, s, exchange, body, policy));
+  if (forward.length === 0 && exchange.localResponses.length === 0 && intercepted > 0) {
+    // Only responses were posted: accepted, nothing to answer (as an MCP server does).
+    scope.res.start(202, sessionHeader(scope));
+    return scope.res.end();
+  }
   if (forward.length === 0) {
     const out = exchange.localResponses;
     return sendJson(scope.res, 200, batch ? out : out[0], sessionHeader(scope));
@@ -103,7 +115,7 @@ async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: E
     exchange.recordCall(name, args, decision, msg.id, null, null);
     return true;
   }
-  const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, msg);
+  const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy, clientElicitsUrl: scope.clientElicitsUrl }, msg);
   if (!outcome) return false;
   if (!outcome.forward) {
     if (outcome.hold && canHold) exchange.held = { msg, tool: outcome.tool, args, ...outcome.hold };
@@ -152,7 +164,7 @@ async function relayAnswer(deps: GatewayDeps, scope: RequestScope, exchange: Exc
     await exchange.failPending(`the upstream refused Toolgate's credentials (HTTP ${status})`);
     return sendRpcError(res, 502, UPSTREAM_UNAVAILABLE, `the upstream server refused Toolgate's credentials (HTTP ${status}): check the server's authentication settings in Toolgate`);
   }
-  const headers = clientResponseHeaders(upstream.headers, sessionTokenFor(deps, scope, upstream));
+  const headers = clientResponseHeaders(upstream.headers, sessionTokenFor(deps, scope, exchange, upstream));
   const type = String(upstream.headers["content-type"] ?? "");
   const failure = await upstreamHttpFailure(exchange, upstream, status, type, deadline);
   if (failure) return answerUpstreamFailure(scope, exchange, new UpstreamError("unreachable", failure));
@@ -206,10 +218,10 @@ function passLength(headers: Record<string, string>, upstream: IncomingMessage):
 }
 
 /** The session header for the client: a new sealed token when the upstream opened a session. */
-function sessionTokenFor(deps: GatewayDeps, scope: RequestScope, upstream: IncomingMessage): string | null {
+function sessionTokenFor(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, upstream: IncomingMessage): string | null {
   const upstreamSession = upstream.headers["mcp-session-id"];
   if (typeof upstreamSession === "string" && upstreamSession !== scope.upstreamSessionId) {
-    return deps.sealer.seal({ upstreamSessionId: upstreamSession, grantId: scope.grant.id, serverId: scope.server.serverId });
+    return deps.sealer.seal({ upstreamSessionId: upstreamSession, grantId: scope.grant.id, serverId: scope.server.serverId, elicitUrl: exchange.clientElicitsUrl });
   }
   return scope.sessionToken;
 }

@@ -26,6 +26,11 @@ describe("SessionSealer", () => {
     expect(sealer.open("s1." + "x".repeat(5000))).toBeNull();
   });
 
+  it("carries whether the client declared URL elicitation, false unless sealed so", () => {
+    expect(sealer.open(sealer.seal({ ...claims, elicitUrl: true }))?.elicitUrl).toBe(true);
+    expect(sealer.open(sealer.seal(claims))?.elicitUrl).toBe(false);
+  });
+
   it("keeps an empty upstream session id (stateless upstreams)", () => {
     expect(sealer.open(sealer.seal({ ...claims, upstreamSessionId: "" }))?.upstreamSessionId).toBe("");
   });

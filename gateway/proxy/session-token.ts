@@ -10,6 +10,8 @@ export interface SessionClaims {
   serverId: string;
   /** Issued at, seconds since the epoch. */
   iat: number;
+  /** The client declared URL-mode elicitation when it initialized (require_approval's elicit mode). */
+  elicitUrl?: boolean;
 }
 
 const VERSION = "s1";
@@ -34,7 +36,7 @@ export class SessionSealer {
   }
 
   seal(claims: Omit<SessionClaims, "iat"> & { iat?: number }): string {
-    const body = JSON.stringify([claims.upstreamSessionId, claims.grantId, claims.serverId, claims.iat ?? Math.floor(Date.now() / 1000)]);
+    const body = JSON.stringify([claims.upstreamSessionId, claims.grantId, claims.serverId, claims.iat ?? Math.floor(Date.now() / 1000), claims.elicitUrl ? 1 : 0]);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv("aes-256-gcm", this.key, iv);
     const ct = Buffer.concat([cipher.update(body, "utf8"), cipher.final()]);
@@ -61,9 +63,9 @@ export class SessionSealer {
       const decipher = createDecipheriv("aes-256-gcm", this.key, raw.subarray(0, IV_BYTES));
       decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
       const body = Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString("utf8");
-      const [upstreamSessionId, grantId, serverId, iat] = JSON.parse(body);
+      const [upstreamSessionId, grantId, serverId, iat, flags] = JSON.parse(body);
       if (typeof upstreamSessionId !== "string" || typeof grantId !== "string" || typeof serverId !== "string") return null;
-      return Object.freeze({ upstreamSessionId, grantId, serverId, iat: Number(iat) });
+      return Object.freeze({ upstreamSessionId, grantId, serverId, iat: Number(iat), elicitUrl: flags === 1 });
     } catch {
       return null;
     }

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { startGatewayEnv, textOf, type GatewayEnv } from "../helpers/gateway-env";
 import { startEverything, type McpPeer } from "../helpers/mcp-peers";
 import { decideApproval } from "../../lib/approvals/decide";
@@ -267,5 +270,70 @@ describe.each(["fast", "next"] as const)("hold mode (%s entry point)", (entry) =
     await decideApproval(env.db, approver, orgId, id, "approved", null);
     expect(textOf(await client.callTool({ name: "get-sum", arguments: { a: 20, b: 22 } }))).toContain("42");
     expect(await env.db.approval.count({ where: { grantId } })).toBe(1);
+  });
+});
+
+describe.each(["fast", "next"] as const)("elicit mode (%s entry point)", (entry) => {
+  let elicitServer: string;
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    elicitServer = await env.addServer(orgId, peer.url);
+    await env.publish(orgId, { version: "1", default: "allow", tools: { echo: { action: "require_approval", approval: { mode: "elicit", hold_seconds: 30 } } } }, { serverId: elicitServer });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close().catch(() => {})));
+  });
+
+  /** An agent whose client shows URLs to its user (URL-mode elicitation); `user` is what the user does with one. */
+  async function urlClient(user: (request: { url: string; elicitationId: string; message: string }) => Promise<"accept" | "decline" | "cancel">) {
+    const { id, token } = await env.grant(orgId, elicitServer);
+    const client = new Client({ name: "elicit-agent", version: "1.0.0" }, { capabilities: { elicitation: { url: {} } } });
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      const params = request.params as { mode?: string; url: string; elicitationId: string; message: string };
+      expect(params.mode).toBe("url");
+      return { action: await user(params) };
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(env.gatewayUrl(entry, elicitServer)), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    clients.push(client);
+    return { grantId: id, client };
+  }
+
+  it("asks the user in the client to open the approval page; once approved there, the call runs", async () => {
+    const seen: { url: string; elicitationId: string; message: string }[] = [];
+    const { client, grantId } = await urlClient(async (request) => {
+      seen.push(request);
+      // The user opens the page and approves (they may: the test's approver is an admin).
+      await decideApproval(env.db, approver, orgId, request.elicitationId, "approved", "opened from the client");
+      return "accept";
+    });
+    const result = await client.callTool({ name: "echo", arguments: { message: `elicited via ${entry}` } });
+    expect(result.isError).toBeFalsy();
+    expect(textOf(result)).toContain(`elicited via ${entry}`);
+    expect(seen).toHaveLength(1);
+    const approval = await env.db.approval.findFirstOrThrow({ where: { grantId } });
+    expect(seen[0].elicitationId).toBe(approval.id);
+    expect(seen[0].url).toMatch(new RegExp(`/approvals/${approval.id}$`));
+    expect(seen[0].message).toContain("a human must approve this call to echo");
+    expect(approval.status).toBe("used");
+  });
+
+  it("a user who declines ends the wait at once with the retry answer; the request stays for an approver", async () => {
+    const { client, grantId } = await urlClient(async () => "decline");
+    const started = Date.now();
+    const result = await client.callTool({ name: "echo", arguments: { message: "declined" } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(textOf(result)).toContain("[APPROVAL REQUIRED]");
+    expect((await env.db.approval.findFirstOrThrow({ where: { grantId } })).status).toBe("pending");
+  });
+
+  it("a client without URL elicitation gets the retry answer at once", async () => {
+    const { client } = await (async () => {
+      const { token } = await env.grant(orgId, elicitServer);
+      return { client: await env.connect(entry, elicitServer, token) };
+    })();
+    const started = Date.now();
+    const result = await client.callTool({ name: "echo", arguments: { message: "no elicitation" } });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(textOf(result)).toMatch(/^\[APPROVAL REQUIRED\] .*approval id apr_/);
   });
 });
