@@ -43,13 +43,17 @@ const textOf = (r: unknown) => (r as { content?: { text?: string }[] }).content?
 
 /** A mouse drag from one element to another, in small steps so dnd-kit sees a drag. */
 async function drag(page: Page, from: Locator, to: Locator) {
-  // hover waits until the element is in view and stable, and puts the mouse on its centre.
+  // In the middle of the viewport (near an edge dnd-kit would scroll the page while dragging);
+  // hover then waits until it is stable and puts the mouse on its centre.
+  await from.evaluate((el) => el.scrollIntoView({ block: "center" }));
   await from.hover();
   const a = (await from.boundingBox())!;
   const b = (await to.boundingBox())!;
   await page.mouse.down();
   await page.mouse.move(a.x + a.width / 2 + 12, a.y + a.height / 2 + 4, { steps: 4 });
-  await page.mouse.move(b.x + b.width / 2, b.y + 60, { steps: 12 });
+  // Lanes share a row and stretch to its height: aim at the card's own height when the lane spans it.
+  const y = a.y + a.height / 2 >= b.y && a.y + a.height / 2 <= b.y + b.height ? a.y + a.height / 2 : b.y + 60;
+  await page.mouse.move(b.x + b.width / 2, y, { steps: 12 });
   await page.mouse.up();
 }
 
@@ -94,8 +98,10 @@ test("build a policy with the lanes, publish it, and the gateway enforces it", a
   });
 
   await test.step("drag echo into Rate limit with the mouse, set 3 per minute, publish", async () => {
+    const started = Date.now();
     await drag(page, card(page, "Allow", "echo").getByRole("button", { name: "echo", exact: true }), lane(page, "Rate limit"));
     await expect(card(page, "Rate limit", "echo")).toBeVisible();
+    console.log(`policy builder, 13 tools: the whole mouse drag took ${Date.now() - started} ms with Playwright's 17 pointer steps`);
     const drawer = page.getByRole("dialog", { name: "echo" });
     const max = drawer.getByLabel("Max calls of limit 1");
     await expect(max).toHaveValue("10");
@@ -235,9 +241,11 @@ test("a 500-tool server renders the builder in under a second", async ({ page })
   try {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await signUp(page, { email: uniqueEmail("builder-500"), name: "Max" });
-    const created = await page.request.post("/api/v1/servers", { data: { name: "many-tools", url: upstream.url } });
+    const created = await page.request.post("/api/v1/servers", { data: { name: "many-tools", url: upstream.url, sync: false } });
     expect(created.status()).toBe(201);
     const serverId = ((await created.json()) as { server: { id: string } }).server.id;
+    // Storing 500 tools is one transaction with Prisma's 5 s limit, which a loaded machine can miss.
+    for (let attempt = 0; attempt < 3; attempt++) if ((await page.request.post(`/api/v1/servers/${serverId}/sync`)).status() === 200) break;
     const tools = (await (await page.request.get(`/api/v1/servers/${serverId}/tools?limit=500`)).json()) as { items?: unknown[]; tools?: unknown[] };
     expect((tools.items ?? tools.tools)!.length).toBe(500);
 
@@ -261,7 +269,8 @@ test("a 500-tool server renders the builder in under a second", async ({ page })
     const started = Date.now();
     await drag(page, page.locator('[data-tool="get_item_000"]'), lane(page, "Hide"));
     await expect(card(page, "Hide", "get_item_000")).toBeVisible();
-    console.log(`policy builder, 500 tools: a mouse drag and drop took ${Date.now() - started} ms end to end (Playwright's steps included)`);
+    const dropToPaint = await page.evaluate(() => performance.getEntriesByName("policy-builder:drop-to-paint").at(-1)?.duration ?? -1);
+    console.log(`policy builder, 500 tools: drop → lanes repainted ${dropToPaint.toFixed(0)} ms; the whole mouse drag took ${Date.now() - started} ms with Playwright's 17 pointer steps`);
     await page.screenshot({ path: `${SHOTS}/builder-500-tools-1920.png` });
     expect(Math.min(...figures)).toBeLessThan(1000);
   } finally {

@@ -6,9 +6,9 @@ import { checkToolKey, isGlobPattern } from "@/gateway/policy/glob";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { prettyPolicy } from "./draft-state";
-import { LANE_TITLES, fromDocument, ruleForLane, replaceAt, toDocument, type CustomCard, type Lane } from "./model";
+import { LANE_TITLES, counterNames, defaultLimit, fromDocument, ruleForLane, replaceAt, toDocument, type CustomCard, type Lane } from "./model";
 import { LANE_STYLES } from "./lanes";
-import { INPUT } from "./rule-fields";
+import { INPUT, LimitsEditor } from "./rule-fields";
 
 const KIND_LABELS: Record<CustomCard["kind"], string> = {
   pattern: "Pattern rule",
@@ -77,11 +77,30 @@ export function CustomRules({
           ))}
         </ul>
       )}
+      {doc.all_tools && !readOnly && (
+        <div className="space-y-2 border-t border-zinc-100 px-4 py-3" role="group" aria-label="All-tools limits">
+          <h3 className="text-xs font-semibold text-zinc-800">All-tools limits</h3>
+          <p className="text-xs text-zinc-500">Every call counts against these, whatever its tool.</p>
+          <LimitsEditor
+            limits={doc.all_tools.limits ?? []}
+            idPrefix="all-tools"
+            argPaths={[]}
+            onChange={(limits) => onChange(prettyPolicy(replaceAt(doc, "/all_tools/limits", limits.length ? limits : undefined)))}
+          />
+          <button
+            type="button"
+            className="text-xs font-medium text-brand-700 hover:underline"
+            onClick={() => onChange(prettyPolicy(replaceAt(doc, "/all_tools/limits", [...(doc.all_tools?.limits ?? []), { ...defaultLimit("all_calls", counterNames(fromDocument(doc))), max: 120 }])))}
+          >
+            + Add limit
+          </button>
+        </div>
+      )}
       <div className="flex flex-wrap items-end gap-x-6 gap-y-3 border-t border-zinc-100 px-4 py-3">
         <form className="flex flex-wrap items-end gap-2" onSubmit={addPattern}>
-          <label className="text-xs font-medium text-zinc-700">
+          <label className="w-40 text-xs font-medium text-zinc-700">
             Pattern
-            <input className={cn(INPUT, "mt-0.5 w-40 font-mono text-xs")} placeholder="s3_*" value={pattern} onChange={(e) => setPattern(e.target.value)} disabled={readOnly} aria-invalid={!!patternError || undefined} />
+            <input className={cn(INPUT, "mt-0.5 font-mono text-xs")} placeholder="s3_*" value={pattern} onChange={(e) => setPattern(e.target.value)} disabled={readOnly} aria-invalid={!!patternError || undefined} />
           </label>
           <label className="text-xs font-medium text-zinc-700">
             Lane

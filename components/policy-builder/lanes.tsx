@@ -39,6 +39,15 @@ const LANE_HINTS: Record<Lane, string> = {
   hide: "Not listed, unknown to the agent",
 };
 
+/** Runs `fn` in the first task after the next frame is painted. */
+export function afterPaint(fn: () => void) {
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = fn;
+    channel.port2.postMessage(null);
+  });
+}
+
 const FIRST_CARDS = 40;
 const MORE_CARDS = 120;
 
@@ -118,7 +127,9 @@ export function Lanes({ view, visible, selected, onSelect, onMove, onOpen, readO
     const lane = laneOfId(e.over?.id);
     if (!lane) return;
     const name = String(e.active.id).replace(/^card:/, "");
+    performance.mark("policy-builder:drop");
     onMove(movingWith(name), lane);
+    afterPaint(() => performance.measure("policy-builder:drop-to-paint", "policy-builder:drop"));
   }
 
   /** Checkbox clicks; with shift, every visible card of the lane between the last click and this one. */
@@ -301,7 +312,7 @@ const ToolCardItem = memo(function ToolCardItem({ card, selected, onToggle, onOp
       data-tool={card.name}
       data-highlighted={highlighted || undefined}
       className={cn(
-        "group relative rounded-md bg-white px-2 py-1.5 shadow-xs ring-1 ring-zinc-200 ring-inset touch-manipulation select-none [content-visibility:auto] [contain-intrinsic-size:auto_3.25rem]",
+        "group relative rounded-md bg-white px-2 py-1.5 shadow-xs ring-1 ring-zinc-200 ring-inset touch-manipulation select-none",
         inherited && "bg-zinc-50",
         selected && "bg-brand-50 ring-brand-300",
         highlighted && "ring-2 ring-brand-600",
@@ -355,7 +366,7 @@ const CardBody = memo(
           <button
             type="button"
             onClick={() => onOpen(card.name)}
-            className={cn("min-w-0 flex-1 truncate text-left font-mono text-xs font-medium hover:underline", card.orphan ? "text-zinc-500" : "text-zinc-900")}
+            className={cn("line-clamp-2 min-w-0 flex-1 text-left font-mono text-xs font-medium break-all hover:underline", card.orphan ? "text-zinc-500" : "text-zinc-900")}
             title={card.orphan ? `${card.name}: not in the server's inventory` : `Edit the rule of ${card.name}`}
             aria-label={card.name}
           >

@@ -13,7 +13,7 @@ import { serverKeys, type InventoryTool, type ServerPolicy } from "@/components/
 import { draftReducer, initialDraft, prettyPolicy, STARTER_DOCUMENT } from "./draft-state";
 import { fetchWholeList } from "./fetch-list";
 import { JsonEditor, focusEditorAt } from "./json-editor";
-import { Lanes } from "./lanes";
+import { Lanes, afterPaint } from "./lanes";
 import { CustomRules } from "./custom-rules";
 import { RuleDrawer } from "./rule-drawer";
 import { BuilderTester } from "./tester";
@@ -113,13 +113,9 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
     if (measured.current || !ready || !tools.data) return;
     measured.current = true;
     // The first task after the next frame: the frame that shows the lanes has been painted.
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        performance.mark("policy-builder:lanes-painted");
-        performance.measure("policy-builder:render", "policy-builder:data-ready", "policy-builder:lanes-painted");
-      };
-      channel.port2.postMessage(null);
+    afterPaint(() => {
+      performance.mark("policy-builder:lanes-painted");
+      performance.measure("policy-builder:render", "policy-builder:data-ready", "policy-builder:lanes-painted");
     });
   }, [ready, tools.data]);
 

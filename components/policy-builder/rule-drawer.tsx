@@ -102,10 +102,10 @@ export function RuleDrawer({
           )}
           <fieldset disabled={readOnly} className="space-y-6">
             <section className="flex flex-wrap items-end gap-3">
-              <label className="text-sm font-medium text-zinc-900">
+              <label className="w-48 text-sm font-medium text-zinc-900">
                 Lane
                 <select
-                  className={cn(INPUT, "mt-1 w-48")}
+                  className={cn(INPUT, "mt-1")}
                   value={lane ?? ""}
                   onChange={(e) => onEdit((m) => moveTools(m, [tool], e.target.value as Lane))}
                 >
@@ -196,7 +196,9 @@ export function RuleDrawer({
               </label>
               <label className="flex items-center gap-2 text-sm text-zinc-800">
                 At most
-                <NumberInput label="Calls per session" className="w-20" value={rule.max_per_session} onCommit={(n) => update({ max_per_session: n })} />
+                <span className="w-20">
+                  <NumberInput label="Calls per session" value={rule.max_per_session} onCommit={(n) => update({ max_per_session: n })} />
+                </span>
                 calls per session
               </label>
               <label className="block text-sm font-medium text-zinc-900">

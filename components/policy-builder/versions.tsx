@@ -122,9 +122,9 @@ export function PublishBar({
               run.mutate(baseVersion);
             }}
           >
-            <label className="text-xs font-medium text-zinc-700">
+            <label className="w-64 text-xs font-medium text-zinc-700">
               Version message
-              <input className={cn(INPUT, "mt-0.5 w-64")} value={message} onChange={(e) => setMessage(e.target.value)} maxLength={500} placeholder="What changed (optional)" />
+              <input className={cn(INPUT, "mt-0.5")} value={message} onChange={(e) => setMessage(e.target.value)} maxLength={500} placeholder="What changed (optional)" />
             </label>
             <Button type="submit" busy={run.isPending} disabled={!dirty || invalid || loading}>
               Publish version {next}
