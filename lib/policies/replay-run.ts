@@ -105,7 +105,7 @@ async function readPage(db: Db, orgId: string, serverId: string, from: Date, to:
   const afterTime = after?.time ?? new Date(0);
   const afterId = after?.id ?? "";
   return db.$queryRaw<ReplayEvent[]>`
-    SELECT id, time, tool, "grantId", "sessionId", decision, "rulePointer", message, "policyVersion", "argKeys",
+    SELECT id, time, tool, "grantId", "sessionId", decision, "rulePointer", message, "policyVersion", "argKeys", "approvalId",
            CASE WHEN pg_column_size(args) <= ${REPLAY_MAX_ARGS_BYTES} THEN args END AS args
     FROM "AuditEvent"
     WHERE "orgId" = ${orgId} AND "serverId" = ${serverId} AND method = 'tools/call' AND tool IS NOT NULL

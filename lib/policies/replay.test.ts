@@ -195,6 +195,37 @@ describe("replay: arguments not recorded", () => {
   });
 });
 
+describe("replay: approvals", () => {
+  const approval = doc({ tools: { echo: { action: "require_approval", limits: [{ counter: "e", window: "minute", max: 2 }] } } });
+
+  it("a call a human approved or denied then, still behind an approval: unchanged", async () => {
+    const r = await replay(approval, [
+      ev({ approvalId: "apr_1", message: "approved by a human (approval apr_1)" }),
+      ev({ at: 1, decision: "deny", rulePointer: "/tools/echo/action", approvalId: "apr_2", message: "a human denied this call (approval apr_2)" }),
+      ev({ at: 2, decision: "allow" }),
+    ]);
+    expect(r.totals).toMatchObject({ calls: 3, unchanged: 2, newlyRequiringApproval: 1 });
+  });
+
+  it("limits are reserved behind an approval and kept only when it was used", async () => {
+    const r = await replay(approval, [
+      ev({ at: 0, decision: "require_approval", rulePointer: "/tools/echo/action", approvalId: "apr_p" }),
+      ev({ at: 1, decision: "require_approval", rulePointer: "/tools/echo/action", approvalId: "apr_p" }),
+      ev({ at: 2, approvalId: "apr_1" }),
+      ev({ at: 3, approvalId: "apr_2" }),
+      ev({ at: 4, approvalId: "apr_3" }),
+    ]);
+    // Pending requests give their units back; the two approved calls use the limit of 2; the third is over it.
+    expect(r.totals).toMatchObject({ calls: 5, unchanged: 4, newlyRateLimited: 1 });
+    expect(r.samples[0]).toMatchObject({ change: "newly_rate_limited", after: { rule: "/tools/echo/limits/0" } });
+  });
+
+  it("a draft that allows what a human denied: newly allowed", async () => {
+    const r = await replay(doc({ tools: { echo: {} } }), [ev({ decision: "deny", rulePointer: "/tools/echo/action", approvalId: "apr_2" })]);
+    expect(r.totals.newlyAllowed).toBe(1);
+  });
+});
+
 describe("replay: what the draft does not govern", () => {
   it("skips calls of grants with their own policy, and denials made outside the policy", async () => {
     const r = await replay(doc({}), [

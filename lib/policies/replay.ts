@@ -47,6 +47,8 @@ export interface ReplayEvent {
   /** The argument values, or null when the organization keeps only their names. */
   args: unknown;
   argKeys: readonly string[];
+  /** Set when a human's approval decided the call (decision allow or deny) or it waited for one. */
+  approvalId?: string | null;
 }
 
 export interface ReplayGrant {
@@ -306,7 +308,10 @@ export class Replay {
     if (!argsKnown) this.argsNotRecorded++;
     if (this.setup.publishedVersion != null && event.policyVersion !== this.setup.publishedVersion) this.olderVersion++;
     const before = event.decision;
-    const change: ChangeKind | "undetermined" | null = otherwise !== null ? "undetermined" : after.effect === before ? null : EFFECTS.has(after.effect) ? KIND_OF[after.effect] : null;
+    // A call a human approved or denied then would wait for a human again: as it was.
+    const sameHuman = after.effect === "require_approval" && humanDecided(event);
+    const change: ChangeKind | "undetermined" | null =
+      otherwise !== null ? "undetermined" : after.effect === before || sameHuman ? null : EFFECTS.has(after.effect) ? KIND_OF[after.effect] : null;
     this.count(this.totals, change);
     this.count(rowOf(this.tools, event.tool), change);
     this.count(rowOf(this.grantRows, event.grantId), change);
@@ -317,7 +322,9 @@ export class Replay {
 
   /** What the gateway does after evaluating: reserve an allowed call's limits, count its session. */
   private async enforce(event: ReplayEvent, decision: Decision, info: ToolInfo | undefined): Promise<Decision> {
-    if (decision.effect !== "allow") return decision;
+    // The gateway reserves the limits of a call behind an approval too (so that a call over its
+    // limit does not use up its approval) and keeps them only when an approval is used.
+    if (decision.effect !== "allow" && decision.effect !== "require_approval") return decision;
     // Spend caps whose amount is unknown are not counted (their cost would be a guess).
     const limits = this.spendCaps.size && (event.args === null || event.args === undefined) ? decision.limits.filter((l) => !this.spendCaps.has(l.rule)) : decision.limits;
     let reservation = null;
@@ -333,6 +340,11 @@ export class Replay {
       }
       if (!reserved.ok) return rateLimitedDecision(limits[reserved.failedIndex], reserved.results[reserved.failedIndex].resetMs);
       reservation = reserved.reservation;
+    }
+    const approved = decision.effect === "require_approval" && humanDecided(event) && event.decision === "allow";
+    if (decision.effect === "require_approval" && !approved) {
+      if (reservation) await this.limiter.rollback(reservation, this.clock);
+      return decision;
     }
     if (event.sessionId) this.history.record(event.sessionId, event.tool, info?.category);
     // The upstream failed this call when it ran: the gateway gave its quota back then, and would again.
@@ -386,6 +398,10 @@ export class Replay {
       warmupEvents: this.warmup,
     };
   }
+}
+
+function humanDecided(event: ReplayEvent): boolean {
+  return event.approvalId != null && (event.decision === "allow" || event.decision === "deny");
 }
 
 function rowOf<K>(map: Map<K, ChangeCounts>, key: K): ChangeCounts {
