@@ -4,9 +4,12 @@ import { denyDecision, shared, type ApprovalRequirement, type Decision, type Res
 import { compileArgsSchema, describeArgsErrors, upstreamValidator } from "./json-schema";
 import { compileGetter, type Getter } from "./paths";
 import { childPointer } from "./pointer";
+import { compileGlob, isGlobPattern } from "./glob";
+import { PatternIndex, type PatternEntry } from "./pattern-index";
 import {
   APPROVAL_TIMEOUT_DEFAULT_SECONDS,
   APPROVAL_HOLD_DEFAULT_SECONDS,
+  OPERATION_ARGUMENT_DEFAULT,
   WINDOW_MS,
   type AllToolsRule,
   type CategoryRule,
@@ -43,6 +46,15 @@ export interface CompiledRule {
   readonly outcomes: Map<string, OutcomePlan>;
   /** The resolution of every tool name this rule is selected for, shared. */
   readonly resolution: { readonly hidden: null; readonly rule: CompiledRule };
+  /** Multiplexed tools: the rules of their operations. */
+  readonly operations: CompiledOperations | null;
+}
+
+export interface CompiledOperations {
+  /** The argument naming the operation. */
+  readonly argument: string;
+  readonly exact: ReadonlyMap<string, CompiledRule>;
+  readonly patterns: PatternIndex<CompiledRule>;
 }
 
 /**
@@ -93,9 +105,30 @@ export function compileRule(rule: AnyRule, pointer: string, kind: RuleKind): Com
     onDeny,
     outcomes: new Map(),
     resolution: undefined as unknown as CompiledRule["resolution"], // set just below: it points back at the rule
+    operations: "operations" in rule && rule.operations !== undefined ? compileOperations(rule as ToolRule, pointer, kind) : null,
   };
   compiled.resolution = Object.freeze({ hidden: null, rule: compiled });
   return compiled;
+}
+
+function compileOperations(rule: ToolRule, pointer: string, kind: RuleKind): CompiledOperations {
+  const exact = new Map<string, CompiledRule>();
+  const patterns: PatternEntry<CompiledRule>[] = [];
+  for (const [key, opRule] of Object.entries(rule.operations ?? {})) {
+    const compiled = compileRule(opRule, childPointer(pointer, "operations", key), kind);
+    if (isGlobPattern(key)) patterns.push({ glob: compileGlob(key), value: compiled });
+    else exact.set(key, compiled);
+  }
+  return { argument: rule.operation_argument ?? OPERATION_ARGUMENT_DEFAULT, exact, patterns: new PatternIndex(patterns) };
+}
+
+/** The rule for this call of a multiplexed tool: its operation's, else the tool's own. */
+export function operationRule(rule: CompiledRule, args: Readonly<Record<string, unknown>> | undefined): CompiledRule {
+  const ops = rule.operations;
+  if (ops === null || args === undefined) return rule;
+  const op = args[ops.argument];
+  if (typeof op !== "string") return rule;
+  return ops.exact.get(op) ?? ops.patterns.find(op) ?? rule;
 }
 
 function deniedByAction(kind: RuleKind): string {

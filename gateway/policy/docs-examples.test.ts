@@ -12,7 +12,7 @@ const DOC = readFileSync(path.resolve(import.meta.dirname, "../../docs/policy-la
 const blocks = [...DOC.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1]);
 
 const TOP = ["version", "default", "hide", "all_tools", "tools", "categories", "description", "$schema"];
-const RULE = ["action", "approval", "require", "deny_if", "limits", "on_deny", "args_schema", "validate_input", "max_per_session"];
+const RULE = ["action", "approval", "require", "deny_if", "limits", "on_deny", "args_schema", "validate_input", "max_per_session", "operations", "operation_argument"];
 const LIMIT = ["counter", "window", "max", "scope", "increment_from"];
 
 const within = (value: object, keys: string[]) => Object.keys(value).every((key) => keys.includes(key));

@@ -1,4 +1,4 @@
-import type { CompiledLimit, CompiledRule, OutcomePlan } from "./compile-rule";
+import { operationRule, type CompiledLimit, type CompiledRule, type OutcomePlan } from "./compile-rule";
 import { hiddenPointer, resolveTool, type CompiledPolicy } from "./compile";
 import type { EvaluationContext, ToolCall } from "./context";
 import { denyDecision, shared, type Decision, type ResolvedLimit } from "./decision";
@@ -25,7 +25,8 @@ const NO_CONTEXT: EvaluationContext = Object.freeze({});
 export function evaluate(policy: CompiledPolicy, call: ToolCall, context: EvaluationContext = NO_CONTEXT): Decision {
   const resolution = resolveTool(policy, call.tool);
   if (resolution.hidden !== null) return resolution.hidden;
-  const toolRule = resolution.rule;
+  // A multiplexed tool's operation has its own rule (the tool's, for operations it does not list).
+  const toolRule = resolution.rule === null ? null : operationRule(resolution.rule, call.args);
   const category = context.tool?.category;
   const categoryRule = (category === undefined ? undefined : policy.categories.get(category)) ?? null;
   const denied =

@@ -107,11 +107,28 @@ const outcomeFields = {
   approval: ApprovalSchema.optional(),
 };
 
+/** The default argument that selects a multiplexed tool's operation. */
+export const OPERATION_ARGUMENT_DEFAULT = "operation";
+
+/** A rule for some operations of a multiplexed tool: what a tool rule holds, but no operations of its own. */
+export const OperationRuleSchema = z.strictObject({
+  ...constraintFields,
+  ...outcomeFields,
+  args_schema: z.record(z.string(), z.unknown()).optional(),
+});
+export type OperationRule = z.infer<typeof OperationRuleSchema>;
+
 export const ToolRuleSchema = z.strictObject({
   ...constraintFields,
   ...outcomeFields,
   // A JSON Schema object; compiled and checked with ajv during semantic validation.
   args_schema: z.record(z.string(), z.unknown()).optional(),
+  // Multiplexed tools: a rule per operation (names or glob patterns such as "delete-*"), chosen by
+  // the string argument `operation_argument` (default "operation"). A matched operation's rule is
+  // used instead of the tool's own fields; other operations, and calls without the argument,
+  // follow the tool's own rule.
+  operation_argument: z.string().min(1).max(128).optional(),
+  operations: z.record(z.string().min(1).max(256), OperationRuleSchema).optional(),
 });
 export type ToolRule = z.infer<typeof ToolRuleSchema>;
 

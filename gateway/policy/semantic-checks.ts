@@ -30,6 +30,17 @@ export function semanticErrors(document: unknown): PolicyError[] {
     for (const key of Object.keys(document.tools)) {
       const problem = checkToolKey(key);
       if (problem !== null) out.push({ path: childPointer("/tools", key), message: problem });
+      const rule = document.tools[key];
+      if (!isObject(rule)) continue;
+      if (rule.operation_argument !== undefined && rule.operations === undefined) {
+        out.push({ path: childPointer("/tools", key, "operation_argument"), message: "`operation_argument` only applies with `operations`" });
+      }
+      if (isObject(rule.operations)) {
+        for (const op of Object.keys(rule.operations)) {
+          const opProblem = checkToolKey(op);
+          if (opProblem !== null) out.push({ path: childPointer("/tools", key, "operations", op), message: opProblem.replace("tool", "operation") });
+        }
+      }
     }
   }
   checkCounters(document, out);
@@ -47,7 +58,14 @@ export function rulesOf(document: Json): { pointer: string; rule: Json }[] {
     const map = document[section];
     if (!isObject(map)) continue;
     for (const key of keys) {
-      if (Object.hasOwn(map, key) && isObject(map[key])) rules.push({ pointer: childPointer(`/${section}`, key), rule: map[key] as Json });
+      if (!Object.hasOwn(map, key) || !isObject(map[key])) continue;
+      const pointer = childPointer(`/${section}`, key);
+      rules.push({ pointer, rule: map[key] as Json });
+      // A multiplexed tool's operations are rules too (their limits count like any other).
+      const operations = (map[key] as Json).operations;
+      if (section === "tools" && isObject(operations)) {
+        for (const op of Object.keys(operations)) if (isObject(operations[op])) rules.push({ pointer: childPointer(pointer, "operations", op), rule: operations[op] as Json });
+      }
     }
   }
   return rules;
