@@ -94,12 +94,15 @@ export class ApiClient {
   }
 }
 
+/** The largest page the API serves. */
+export const PAGE_SIZE = 1000;
+
 /** Every item of a paged list ({items, nextCursor}). */
 export async function allPages<T>(api: ApiClient, path: string, query: Query = {}): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
   do {
-    const page = await api.get<{ items: T[]; nextCursor: string | null }>(path, { ...query, limit: 500, cursor });
+    const page = await api.get<{ items: T[]; nextCursor: string | null }>(path, { ...query, limit: PAGE_SIZE, cursor });
     out.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor);

@@ -1,4 +1,4 @@
-import { ApiClient, ApiFailure } from "./api-client";
+import { ApiClient, ApiFailure, PAGE_SIZE } from "./api-client";
 import { parseCommand, positiveInt, wantsHelp } from "./args";
 import { resolveCredentials } from "./config";
 import { EXIT_OK, UsageError, system, type CliIo } from "./io";
@@ -13,7 +13,10 @@ export const AUDIT_HELP = `usage:
       --decision D     only these decisions: allow, deny, hide, require_approval, rate_limited
       --json           one JSON object per event and line (NDJSON)`;
 
-/** How far back each poll looks again: events reach the log in batches, not always in time order. */
+/**
+ * How far back each poll reads again: events reach the log in batches (a replica's batch may land
+ * after newer events of another), so following starts a minute before the newest event seen.
+ */
 const LOOKBACK_MS = 60_000;
 
 export async function auditCommand(args: string[], io: CliIo): Promise<number> {
@@ -53,20 +56,66 @@ async function tail(args: string[], io: CliIo): Promise<number> {
     for (const e of events.sort(byTime)) io.out(values.json ? JSON.stringify(e) : formatEvent(e));
   };
 
-  // The newest events first; what was seen is remembered by id for the overlapping polls.
+  const first = await api.get<AuditPageT>("/api/v1/audit", { ...filter, limit: Math.max(count, 1) });
+  print(first.items.slice(0, count));
+  if (!values.follow) return EXIT_OK;
+
+  // Following reads the log forwards (`after`) from an anchor: an event seen a minute before the
+  // newest one, so that late arrivals are still printed; events seen since are skipped by id. A
+  // log with nothing that old yet is read newest first, back to a minute before the newest event.
   const seen = new Map<string, number>();
-  let newest: number | null = null;
+  let newest = Number.NEGATIVE_INFINITY;
+  let anchor: string | undefined;
   const remember = (events: AuditEventT[]) => {
     for (const e of events) {
       const t = Date.parse(e.time);
       seen.set(e.id, t);
-      if (newest === null || t > newest) newest = t;
+      if (t > newest) newest = t;
     }
   };
-  const first = await api.get<AuditPageT>("/api/v1/audit", { ...filter, limit: Math.max(count, 1) });
+  /** The newest event seen older than the look-back becomes the anchor; older ones are forgotten. */
+  const reanchor = () => {
+    let best: [string, number] | undefined;
+    for (const [id, t] of seen) if (t < newest - LOOKBACK_MS && (!best || t > best[1] || (t === best[1] && id > best[0]))) best = [id, t];
+    if (!best) return;
+    anchor = best[0];
+    for (const [id, t] of seen) if (t < best[1] || (t === best[1] && id < best[0])) seen.delete(id);
+  };
+  /** The events not seen yet (up to `to`), remembered. */
+  const read = async (to?: string): Promise<AuditEventT[]> => {
+    const fresh: AuditEventT[] = [];
+    if (anchor) {
+      let after = anchor;
+      for (;;) {
+        const page = await api.get<AuditPageT>("/api/v1/audit", { ...filter, to, limit: PAGE_SIZE, after });
+        fresh.push(...page.items.filter((e) => !seen.has(e.id)));
+        if (page.items.length < PAGE_SIZE || !page.nextCursor) break;
+        after = page.nextCursor;
+      }
+    } else {
+      const from = Number.isFinite(newest) ? new Date(newest - LOOKBACK_MS).toISOString() : undefined;
+      let cursor: string | undefined;
+      do {
+        const page = await api.get<AuditPageT>("/api/v1/audit", { ...filter, from, to, limit: PAGE_SIZE, cursor });
+        const unseen = page.items.filter((e) => !seen.has(e.id));
+        fresh.push(...unseen);
+        // Pages go back in time: past a page of events all seen before, the rest were seen too.
+        cursor = unseen.length > 0 ? (page.nextCursor ?? undefined) : undefined;
+      } while (cursor);
+    }
+    remember(fresh);
+    reanchor();
+    return fresh;
+  };
   remember(first.items);
-  print(first.items.slice(0, count));
-  if (!values.follow) return EXIT_OK;
+  if (first.items.length > 0) {
+    // The anchor: the newest event before the look-back. Then everything up to the newest event
+    // printed counts as seen.
+    const older = await api.get<AuditPageT>("/api/v1/audit", { ...filter, to: new Date(newest - LOOKBACK_MS - 1).toISOString(), limit: 1 });
+    remember(older.items);
+    reanchor();
+    await read(new Date(newest).toISOString());
+  }
 
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -75,10 +124,6 @@ async function tail(args: string[], io: CliIo): Promise<number> {
     wake?.();
   });
   try {
-    if (newest !== null) {
-      // Everything up to the newest event printed counts as old: polls look back over it again.
-      await walk({ from: new Date(newest - LOOKBACK_MS).toISOString(), to: new Date(newest).toISOString() }, (events) => (remember(events), events.length > 0));
-    }
     io.err("following new events (Ctrl-C stops)");
     while (!stopped) {
       await new Promise<void>((resolve) => {
@@ -87,7 +132,7 @@ async function tail(args: string[], io: CliIo): Promise<number> {
       });
       if (stopped) break;
       try {
-        print(await poll());
+        print(await read());
       } catch (error) {
         // A restart or a network blip should not end a long tail; a revoked key should.
         if (!(error instanceof ApiFailure) || (error.status !== 0 && error.status < 500)) throw error;
@@ -98,26 +143,4 @@ async function tail(args: string[], io: CliIo): Promise<number> {
     unlisten();
   }
   return EXIT_OK;
-
-  /** Reads pages of the filter, newest first, while `more` says the last page was worth it. */
-  async function walk(range: { from?: string; to?: string }, more: (unseen: AuditEventT[]) => boolean): Promise<void> {
-    let cursor: string | undefined;
-    for (;;) {
-      const page = await api.get<AuditPageT>("/api/v1/audit", { ...filter, ...range, limit: 500, cursor });
-      const unseen = page.items.filter((e) => !seen.has(e.id));
-      if (!more(unseen) || !page.nextCursor) return;
-      cursor = page.nextCursor;
-    }
-  }
-
-  async function poll(): Promise<AuditEventT[]> {
-    const from = newest === null ? undefined : new Date(newest - LOOKBACK_MS).toISOString();
-    const fresh: AuditEventT[] = [];
-    // Pages go back in time: past a page of events all seen before, the rest were seen too.
-    await walk({ from }, (unseen) => (fresh.push(...unseen), unseen.length > 0));
-    remember(fresh);
-    const horizon = (newest ?? 0) - 2 * LOOKBACK_MS;
-    for (const [id, t] of seen) if (t < horizon) seen.delete(id);
-    return fresh;
-  }
 }

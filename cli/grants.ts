@@ -1,5 +1,5 @@
 import { clientSnippets } from "../lib/grants/snippets";
-import { ApiClient, seg } from "./api-client";
+import { ApiClient, allPages, seg } from "./api-client";
 import { parseCommand, parseJsonFlag, required, wantsHelp } from "./args";
 import { resolveCredentials } from "./config";
 import { CliFailure, EXIT_OK, UsageError, system, type CliIo, type System } from "./io";
@@ -79,7 +79,7 @@ async function create(args: string[], io: CliIo): Promise<number> {
 async function list(args: string[], io: CliIo): Promise<number> {
   const sys = system(io);
   const { values } = parseCommand(args, { server: { type: "string" }, all: { type: "boolean" }, json: { type: "boolean" } }, GRANTS_HELP, { min: 0, max: 0, names: "no arguments" });
-  const { grants } = await client(sys).get<{ grants: GrantT[] }>("/api/v1/grants", { serverId: values.server, active: values.all ? undefined : "true" });
+  const grants = await allPages<GrantT>(client(sys), "/api/v1/grants", { serverId: values.server, active: values.all ? undefined : "true" });
   if (values.json) {
     io.out(JSON.stringify(grants, null, 2));
     return EXIT_OK;

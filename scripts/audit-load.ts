@@ -178,7 +178,7 @@ async function main() {
     await measure(`export CSV: 7 d (all ${EVENTS.toLocaleString("en-US")})`, () => `/api/v1/audit?from=${iso(8 * D)}&format=csv`, (b) => `${b.trimEnd().split("\n").length - 1} rows`);
     await measure(`export JSON: 7 d (all ${EVENTS.toLocaleString("en-US")})`, () => `/api/v1/audit?from=${iso(8 * D)}&format=json`, (b) => `${(JSON.parse(b) as unknown[]).length} rows`);
     await measure("export CSV: decision=deny", () => `/api/v1/audit?from=${iso(8 * D)}&decision=deny&format=csv`, (b) => `${b.trimEnd().split("\n").length - 1} rows`);
-    await measure("grants list (usage from the log)", () => `/api/v1/grants`, (b) => `${(JSON.parse(b) as { grants: unknown[] }).grants.length} grants`);
+    await measure("grants list (usage from the log)", () => `/api/v1/grants`, items);
     await measure("admin log: first page", () => `/api/v1/audit/admin?limit=50`, items);
 
     const w = Math.max(...results.map((r) => r.name.length));

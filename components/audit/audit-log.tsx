@@ -41,8 +41,12 @@ export function AuditLog({ initialFilters }: { initialFilters: AuditFilters }) {
   const grants = useGrants();
   const names = useMemo<Names>(() => {
     const s = new Map((servers.data ?? []).map((x) => [x.id, x.name]));
-    const g = new Map((grants.data ?? []).map((x) => [x.id, x.label]));
-    return { server: (id) => s.get(id) ?? id, grant: (id) => (id ? (g.get(id) ?? id) : null) };
+    const g = new Map((grants.data ?? []).map((x) => [x.id, x]));
+    return {
+      server: (id) => s.get(id) ?? id,
+      grant: (id) => (id ? (g.get(id)?.label ?? id) : null),
+      ownPolicy: (id) => !!(id && g.get(id)?.policyId),
+    };
   }, [servers.data, grants.data]);
 
   const events = useInfiniteQuery({
@@ -54,7 +58,7 @@ export function AuditLog({ initialFilters }: { initialFilters: AuditFilters }) {
     refetchInterval: (q) => (live && canLive && (q.state.data?.pages.length ?? 0) <= MAX_LIVE_PAGES ? POLL_MS : false),
   });
   const stats = useQuery({
-    queryKey: ["audit", "stats", filters.range, filters.from, filters.to, filters.serverId],
+    queryKey: ["audit", "stats", filters],
     queryFn: () => apiFetch<AuditStats>(`/api/v1/audit/stats?${statsApiParams(filters)}`),
     placeholderData: keepPreviousData,
     refetchInterval: live && canLive ? (filters.range === "7d" ? 6 * POLL_MS : POLL_MS) : false,

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { memo } from "react";
 import { Card } from "@/components/ui/card";
 import { Alert } from "@/components/ui/alert";
-import { ruleHref, totalCalls, type AuditStats } from "@/lib/client/audit";
+import { deniedRuleHref, totalCalls, type AuditStats } from "@/lib/client/audit";
 import { formatCount, formatMs } from "@/lib/client/format";
 
 // Charts for the selected time range (and server): calls per minute or hour stacked by
@@ -34,7 +34,7 @@ export const AuditOverview = memo(function AuditOverview({ stats, error, loading
         <h2 id="audit-overview-title" className="text-base font-semibold text-zinc-900">
           {serverId ? `Traffic of ${serverName(serverId)}` : "Traffic"}
         </h2>
-        <p className="text-xs text-zinc-500">The charts follow the time range and server; the other filters narrow the log below.</p>
+        <p className="text-xs text-zinc-500">The charts follow every filter, as the log below does.</p>
       </div>
       <dl className="grid grid-cols-3 gap-3 sm:gap-4">
         <Stat label="Calls" value={stats ? formatCount(total) : "…"} />
@@ -85,11 +85,12 @@ export const AuditOverview = memo(function AuditOverview({ stats, error, loading
             <RankedBars
               label="Top denied rules"
               items={stats.topDeniedRules.map((r) => ({
-                key: `${r.rule}|${r.tool}`,
+                key: `${r.serverId}|${r.policyId}|${r.rule}|${r.tool}`,
                 name: r.rule ?? "(no rule)",
                 detail: r.tool ?? undefined,
+                context: [serverId ? null : `on ${serverName(r.serverId)}`, r.policyScope === "grant" ? "in a grant's own policy" : null].filter(Boolean).join(", ") || undefined,
                 count: r.count,
-                href: serverId && r.rule ? ruleHref(serverId, r.rule) : undefined,
+                href: deniedRuleHref(r),
                 onPick: r.tool ? () => onTool(r.tool!, true) : undefined,
               }))}
               color="bg-red-500"
@@ -134,6 +135,8 @@ interface RankedItem {
   key: string;
   name: string;
   detail?: string;
+  /** Where the item belongs (a server, a grant's own policy), after the detail. */
+  context?: string;
   count: number;
   href?: string;
   onPick?: () => void;
@@ -157,6 +160,7 @@ function RankedBars({ label, items, color, empty }: { label: string; items: Rank
                 <span className="truncate font-mono text-xs text-zinc-800">{i.name}</span>
               )}
               {i.detail && <span className="truncate text-xs text-zinc-500">{i.detail}</span>}
+              {i.context && <span className="truncate text-xs text-zinc-400">{i.context}</span>}
               {i.href && (
                 <Link href={i.href} className="shrink-0 text-xs font-medium text-brand-700 hover:underline">
                   rule

@@ -71,9 +71,13 @@ export function EventDrawer({ event, names, onClose, onFilter }: Props) {
                 {event.rulePointer ? (
                   <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
                     <code className="font-mono text-xs break-all">{event.rulePointer}</code>
-                    <Link href={ruleHref(event.serverId, event.rulePointer)} className="text-xs font-medium text-brand-700 hover:underline">
-                      Open in the policy
-                    </Link>
+                    {names.ownPolicy(event.grantId) ? (
+                      <span className="text-xs text-zinc-500">in the grant&apos;s own policy</span>
+                    ) : (
+                      <Link href={ruleHref(event.serverId, event.rulePointer)} className="text-xs font-medium text-brand-700 hover:underline">
+                        Open in the policy
+                      </Link>
+                    )}
                   </span>
                 ) : (
                   <span className="text-zinc-500">none (no rule decided this call)</span>

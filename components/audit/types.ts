@@ -43,4 +43,6 @@ export interface AdminLogRow {
 export interface Names {
   server(id: string): string;
   grant(id: string | null): string | null;
+  /** Whether the grant has its own policy (its rules are not on the server's policy page). */
+  ownPolicy(grantId: string | null): boolean;
 }

@@ -7,7 +7,7 @@ import { Card } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
-import { apiFetch } from "@/lib/client/api";
+import { apiFetch, apiFetchAll } from "@/lib/client/api";
 import { useApiMutation } from "@/lib/client/use-api-mutation";
 import { ApplyRecommended } from "./apply-recommended";
 import { LEVEL_ORDER, RiskBadge } from "./risk";
@@ -35,7 +35,7 @@ export function Inventory({ serverId, canReview, canPublish, initialFilter }: { 
   const q = useDeferredValue(filter.q.trim().toLowerCase());
   const tools = useQuery({
     queryKey: serverKeys.tools(serverId),
-    queryFn: () => apiFetch<{ tools: InventoryTool[] }>(`/api/v1/servers/${serverId}/tools`).then((r) => r.tools),
+    queryFn: () => apiFetchAll<InventoryTool>(`/api/v1/servers/${serverId}/tools`),
   });
   const review = useApiMutation(
     (names: string[]) => apiFetch<{ reviewed: number }>(`/api/v1/servers/${serverId}/tools`, { body: { review: names } }),

@@ -6,7 +6,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { TextField } from "@/components/ui/field";
-import { apiFetch } from "@/lib/client/api";
+import { apiFetch, apiFetchAll } from "@/lib/client/api";
 import { apiFetchDetailed, policyErrorsOf } from "@/lib/client/api-details";
 import { laneCounts } from "./apply-recommended";
 import { LANE_LABELS } from "./risk";
@@ -25,7 +25,7 @@ export function PolicyPanel({ serverId, canPublish }: { serverId: string; canPub
   const policy = useQuery({ queryKey: serverKeys.policy(serverId), queryFn: () => apiFetch<ServerPolicy>(`/api/v1/servers/${serverId}/policy`) });
   const versions = useQuery({
     queryKey: serverKeys.versions(serverId),
-    queryFn: () => apiFetch<{ versions: PolicyVersion[] }>(`/api/v1/servers/${serverId}/policy/versions`).then((r) => r.versions),
+    queryFn: () => apiFetchAll<PolicyVersion>(`/api/v1/servers/${serverId}/policy/versions`),
   });
   const published = policy.data?.document != null ? prettyPolicy(policy.data.document) : null;
   const [draft, setDraft] = useState<string | null>(null);

@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { cn } from "@/components/ui/cn";
-import { apiFetch } from "@/lib/client/api";
+import { apiFetchAll } from "@/lib/client/api";
 import { apiFetchDetailed, policyErrorsOf } from "@/lib/client/api-details";
 import { locateErrors, parsePolicyText, type LocatedError } from "./policy-json";
 import { schemaProperties } from "./schema-view";
@@ -49,7 +49,7 @@ export function PolicySimulator({ serverId, draftText, onDraftErrors }: { server
   const id = useId();
   const tools = useQuery({
     queryKey: serverKeys.tools(serverId),
-    queryFn: () => apiFetch<{ tools: InventoryTool[] }>(`/api/v1/servers/${serverId}/tools`).then((r) => r.tools),
+    queryFn: () => apiFetchAll<InventoryTool>(`/api/v1/servers/${serverId}/tools`),
   });
   const [tool, setTool] = useState("");
   const [args, setArgs] = useState("{}");

@@ -7,7 +7,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
-import { apiFetch } from "@/lib/client/api";
+import { apiFetchAll } from "@/lib/client/api";
 import { AddServerForm } from "./add-server-form";
 import { SyncStatus } from "./sync-status";
 import { plural } from "./format";
@@ -18,9 +18,9 @@ export function ServersList({ orgId, canWrite, privateAllowed }: { orgId: string
   const [adding, setAdding] = useState(false);
   const servers = useQuery({
     queryKey: [...serverKeys.list, orgId],
-    queryFn: () => apiFetch<{ items: ServerListItem[]; nextCursor: string | null }>("/api/v1/servers?limit=500"),
+    queryFn: () => apiFetchAll<ServerListItem>("/api/v1/servers"),
   });
-  const items = servers.data?.items ?? [];
+  const items = servers.data ?? [];
   const empty = servers.isSuccess && items.length === 0;
   const showForm = canWrite && (adding || empty);
 

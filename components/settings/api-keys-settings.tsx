@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { CopyField } from "@/components/ui/copy-field";
 import { Badge } from "@/components/ui/badge";
-import { apiFetch } from "@/lib/client/api";
+import { apiFetch, apiFetchAll } from "@/lib/client/api";
 import { useApiMutation } from "@/lib/client/use-api-mutation";
 import { ROLES, ROLE_LABELS, type Role } from "@/lib/auth/permissions";
 
@@ -24,7 +24,7 @@ interface ApiKey {
 
 export function ApiKeysSettings() {
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
-  const keys = useQuery({ queryKey: ["api-keys"], queryFn: () => apiFetch<{ apiKeys: ApiKey[] }>("/api/v1/api-keys") });
+  const keys = useQuery({ queryKey: ["api-keys"], queryFn: () => apiFetchAll<ApiKey>("/api/v1/api-keys") });
   const create = useApiMutation((v: { name: string; role: string }) => apiFetch<{ key: string }>("/api/v1/api-keys", { body: v }), [["api-keys"]]);
   const revoke = useApiMutation((id: string) => apiFetch(`/api/v1/api-keys/${id}`, { method: "DELETE" }), [["api-keys"]]);
 
@@ -64,9 +64,9 @@ export function ApiKeysSettings() {
         <CardHeader title="Keys" />
         {revoke.error && <Alert tone="error" className="m-5 mb-0">{revoke.error.message}</Alert>}
         {keys.isPending && <p className="p-5 text-sm text-zinc-500">Loading keys…</p>}
-        {keys.data?.apiKeys.length === 0 && <p className="px-5 py-4 text-sm text-zinc-500">No API keys yet.</p>}
+        {keys.data?.length === 0 && <p className="px-5 py-4 text-sm text-zinc-500">No API keys yet.</p>}
         <ul className="divide-y divide-zinc-100" aria-label="API keys">
-          {keys.data?.apiKeys.map((k) => (
+          {keys.data?.map((k) => (
             <li key={k.id} className="flex flex-wrap items-center justify-between gap-3 px-5 py-3">
               <div>
                 <div className="flex items-center gap-2 text-sm font-medium text-zinc-900">

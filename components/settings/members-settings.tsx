@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { CopyField } from "@/components/ui/copy-field";
 import { Badge } from "@/components/ui/badge";
-import { apiFetch } from "@/lib/client/api";
+import { apiFetch, apiFetchAll } from "@/lib/client/api";
 import { useApiMutation } from "@/lib/client/use-api-mutation";
 import { ROLES, ROLE_LABELS, ROLE_DESCRIPTIONS, type Role } from "@/lib/auth/permissions";
 
@@ -27,8 +27,8 @@ interface Invitation {
 const ROLE_OPTIONS = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
 export function MembersSettings({ currentUserId }: { currentUserId: string }) {
-  const members = useQuery({ queryKey: ["members"], queryFn: () => apiFetch<{ members: Member[] }>("/api/v1/members") });
-  const invitations = useQuery({ queryKey: ["invitations"], queryFn: () => apiFetch<{ invitations: Invitation[] }>("/api/v1/invitations") });
+  const members = useQuery({ queryKey: ["members"], queryFn: () => apiFetchAll<Member>("/api/v1/members") });
+  const invitations = useQuery({ queryKey: ["invitations"], queryFn: () => apiFetchAll<Invitation>("/api/v1/invitations") });
   const changeRole = useApiMutation((v: { id: string; role: Role }) => apiFetch(`/api/v1/members/${v.id}`, { method: "PATCH", body: { role: v.role } }), [["members"]]);
   const remove = useApiMutation((id: string) => apiFetch(`/api/v1/members/${id}`, { method: "DELETE" }), [["members"]]);
   const revoke = useApiMutation((id: string) => apiFetch(`/api/v1/invitations/${id}`, { method: "DELETE" }), [["invitations"]]);
@@ -43,7 +43,7 @@ export function MembersSettings({ currentUserId }: { currentUserId: string }) {
         {members.isPending && <p className="p-5 text-sm text-zinc-500">Loading members…</p>}
         {members.error && <Alert tone="error" className="m-5">{members.error.message}</Alert>}
         <ul className="divide-y divide-zinc-100" aria-label="Members">
-          {members.data?.members.map((m) => (
+          {members.data?.map((m) => (
             <li key={m.id} className="flex flex-wrap items-center justify-between gap-3 px-5 py-3">
               <div>
                 <div className="text-sm font-medium text-zinc-900">
@@ -77,9 +77,9 @@ export function MembersSettings({ currentUserId }: { currentUserId: string }) {
       </Card>
       <Card>
         <CardHeader title="Pending invitations" />
-        {invitations.data?.invitations.length === 0 && <p className="px-5 py-4 text-sm text-zinc-500">No pending invitations.</p>}
+        {invitations.data?.length === 0 && <p className="px-5 py-4 text-sm text-zinc-500">No pending invitations.</p>}
         <ul className="divide-y divide-zinc-100" aria-label="Pending invitations">
-          {invitations.data?.invitations.map((inv) => (
+          {invitations.data?.map((inv) => (
             <li key={inv.id} className="flex items-center justify-between px-5 py-3 text-sm">
               <span>
                 <span className="font-medium">{inv.email}</span> · {ROLE_LABELS[inv.role]} · expires {new Date(inv.expiresAt).toLocaleDateString()}

@@ -30,3 +30,16 @@ export async function apiFetch<T = unknown>(path: string, init: { method?: strin
   }
   return data as T;
 }
+
+/** Every item of a list endpoint (`{items, nextCursor}`), page after page of the largest size. */
+export async function apiFetchAll<T>(path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const page: { items: T[]; nextCursor: string | null } = await apiFetch(`${path}${sep}limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}

@@ -10,6 +10,7 @@ import {
   latencyRows,
   resolveRange,
   ruleHref,
+  deniedRuleHref,
   seriesDecisions,
   statsApiParams,
   toLocalInput,
@@ -49,12 +50,25 @@ describe("audit filters and the page URL", () => {
     const list = auditApiParams(f, NOW, { limit: 50, cursor: "", format: undefined });
     expect(Object.fromEntries(list)).toEqual({ serverId: "srv_1", tool: "echo", decision: "deny,rate_limited", from: "2026-03-04T11:30:20.000Z", limit: "50" });
     expect(auditApiParams(f, NOW, { format: "csv" }).get("format")).toBe("csv");
-    // Stats take the window (closed at now) and the server only.
-    expect(Object.fromEntries(statsApiParams(f, NOW))).toEqual({ from: "2026-03-04T11:30:20.000Z", to: "2026-03-04T12:30:20.000Z", serverId: "srv_1" });
+    // Stats take every filter of the list, over the window closed at now.
+    expect(Object.fromEntries(statsApiParams(f, NOW))).toEqual({ serverId: "srv_1", tool: "echo", decision: "deny,rate_limited", from: "2026-03-04T11:30:20.000Z", to: "2026-03-04T12:30:20.000Z" });
+    const fixed = { ...f, range: "custom" as const, from: "2026-03-01T00:00:00.000Z", to: "2026-03-02T00:00:00.000Z" };
+    expect(statsApiParams(fixed, NOW).get("to")).toBe("2026-03-02T00:00:00.000Z");
   });
 
   it("links a rule pointer to the server's policy page", () => {
     expect(ruleHref("srv_1", "/tools/delete_file/deny_if/0")).toBe("/servers/srv_1/policy?rule=%2Ftools%2Fdelete_file%2Fdeny_if%2F0");
+  });
+
+  it("links a top denied rule to its own server's policy, and only a server policy's rules", () => {
+    const top = { rule: "/tools/x/action", tool: "x", serverId: "srv_2", policyId: "pol_1", policyScope: "server" as const, count: 3 };
+    expect(deniedRuleHref(top)).toBe("/servers/srv_2/policy?rule=%2Ftools%2Fx%2Faction");
+    expect(deniedRuleHref({ ...top, policyScope: "grant" })).toBeUndefined();
+    expect(deniedRuleHref({ ...top, rule: null, policyScope: null })).toBeUndefined();
+  });
+
+  it("keeps only decisions the API knows from the page URL", () => {
+    expect(filtersFromParams({ decision: "deny,maybe,hide" }).decisions).toEqual(["deny", "hide"]);
   });
 
   it("converts datetime-local values both ways", () => {

@@ -63,10 +63,11 @@ export function filtersFromParams(sp: ParamSource): AuditFilters {
     serverId: param(sp, "server"),
     grantId: param(sp, "grant"),
     tool: param(sp, "tool"),
+    // Only decisions the API knows: it answers 400 to any other.
     decisions: param(sp, "decision")
       .split(",")
       .map((d) => d.trim())
-      .filter(Boolean),
+      .filter((d) => (DECISIONS as readonly string[]).includes(d)),
     range: known ? (range as RangeId) : DEFAULT_FILTERS.range,
     from: validIso(param(sp, "from")),
     to: validIso(param(sp, "to")),
@@ -112,11 +113,10 @@ export function auditApiParams(f: AuditFilters, now: number = Date.now(), extra:
   return sp;
 }
 
-/** Query for GET /api/v1/audit/stats: the time window and the server (the charts' scope). */
+/** Query for GET /api/v1/audit/stats: the list's filters, over a window closed at `now`. */
 export function statsApiParams(f: AuditFilters, now: number = Date.now()): URLSearchParams {
-  const { from, to } = resolveRange(f, now);
-  const sp = new URLSearchParams({ from, to: to ?? new Date(now).toISOString() });
-  if (f.serverId) sp.set("serverId", f.serverId);
+  const sp = auditApiParams(f, now);
+  if (!sp.has("to")) sp.set("to", new Date(now).toISOString());
   return sp;
 }
 
@@ -130,6 +130,11 @@ export function ruleHref(serverId: string, pointer: string): string {
   return `/servers/${encodeURIComponent(serverId)}/policy?rule=${encodeURIComponent(pointer)}`;
 }
 
+/** A top denied rule's link: its server's policy page, when the rule is in that server's policy (not a grant's own). */
+export function deniedRuleHref(r: AuditStats["topDeniedRules"][number]): string | undefined {
+  return r.rule && r.policyScope === "server" ? ruleHref(r.serverId, r.rule) : undefined;
+}
+
 // ---- charts ---------------------------------------------------------------------------------
 
 export interface AuditStats {
@@ -139,7 +144,7 @@ export interface AuditStats {
   series: { t: string; decision: string; count: number }[];
   latency: { t: string; p50: number | null; p99: number | null }[];
   topTools: { tool: string | null; count: number }[];
-  topDeniedRules: { rule: string | null; tool: string | null; count: number }[];
+  topDeniedRules: { rule: string | null; tool: string | null; serverId: string; policyId: string | null; policyScope: "server" | "grant" | null; count: number }[];
 }
 
 export type CallsRow = { t: number; total: number } & Record<string, number>;

@@ -3,37 +3,38 @@ import { ApiError } from "../api/errors";
 import { newToken } from "../auth/tokens";
 import { recordAdminChange, type Actor } from "../admin-audit/record";
 import { publishPolicy } from "../policies/publish";
+import { pageArgs, toPage, type KeyValue } from "../api/pagination";
+import { NEWEST_FIRST } from "../validation/lists";
 
-/** Grants with when each was last used and its calls in the last 24 hours (from the audit log). */
-export async function listGrants(db: Db, orgId: string, opts: { serverId?: string; includeRevoked?: boolean } = {}) {
-  const grants = await db.grant.findMany({
-    where: { orgId, ...(opts.serverId ? { serverId: opts.serverId } : {}), ...(opts.includeRevoked === false ? { revokedAt: null } : {}) },
+/** A page of grants, newest first, with when each was last used and its calls in the last 24 hours (from the audit log). */
+export async function listGrants(db: Db, orgId: string, q: { limit: number; cursor?: KeyValue[]; serverId?: string; active?: boolean }) {
+  const rows = await db.grant.findMany({
+    ...pageArgs(
+      { orgId, ...(q.serverId ? { serverId: q.serverId } : {}), ...(q.active === true ? { revokedAt: null } : q.active === false ? { revokedAt: { not: null } } : {}) },
+      NEWEST_FIRST,
+      q,
+    ),
     select: { id: true, label: true, serverId: true, policyId: true, tokenPrefix: true, metadata: true, createdAt: true, revokedAt: true, server: { select: { name: true } } },
-    orderBy: { createdAt: "desc" },
   });
-  if (grants.length === 0) return [];
+  const { items: grants, nextCursor } = toPage(rows, q.limit, (g) => [g.createdAt, g.id]);
+  if (grants.length === 0) return { items: [], nextCursor };
   const since = new Date(Date.now() - 86_400_000);
-  const usage = await db.auditEvent.groupBy({
-    by: ["grantId"],
-    where: { orgId, grantId: { in: grants.map((g) => g.id) } },
-    _max: { time: true },
-  });
-  const recent = await db.auditEvent.groupBy({
-    by: ["grantId", "decision"],
-    where: { orgId, grantId: { in: grants.map((g) => g.id) }, time: { gte: since } },
-    _count: { _all: true },
-  });
-  return grants.map((g) => {
+  const ids = grants.map((g) => g.id);
+  const [usage, recent] = await Promise.all([
+    db.auditEvent.groupBy({ by: ["grantId"], where: { orgId, grantId: { in: ids } }, _max: { time: true } }),
+    db.auditEvent.groupBy({ by: ["grantId", "decision"], where: { orgId, grantId: { in: ids }, time: { gte: since } }, _count: { _all: true } }),
+  ]);
+  const items = grants.map(({ server, ...g }) => {
     const mine = recent.filter((r) => r.grantId === g.id);
     return {
       ...g,
-      serverName: g.server.name,
-      server: undefined,
+      serverName: server.name,
       lastUsedAt: usage.find((u) => u.grantId === g.id)?._max.time ?? null,
       calls24h: mine.reduce((n, r) => n + r._count._all, 0),
       denied24h: mine.filter((r) => r.decision !== "allow").reduce((n, r) => n + r._count._all, 0),
     };
   });
+  return { items, nextCursor };
 }
 
 /** A new token for the grant; the old one stops working on the next request. */

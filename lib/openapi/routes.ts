@@ -1,9 +1,10 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { Permission } from "../auth/permissions";
 import { signupSchema } from "../validation/auth";
 import { acceptInvitationSchema, changeRoleSchema, createApiKeySchema, createInvitationSchema, createOrgSchema, renameOrgSchema, switchOrgSchema } from "../validation/org";
-import { createGrantSchema, createServerSchema, grantPolicySchema, paginationSchema, putPolicySchema, simulateSchema, updateServerSchema } from "../validation/servers";
-import { auditFilterSchema } from "../audit/queries";
+import { createGrantSchema, createServerSchema, grantPolicySchema, putPolicySchema, reviewToolsSchema, simulateSchema, updateServerSchema } from "../validation/servers";
+import { listGrantsQuery, listNewestFirstQuery, listOldestFirstQuery, listServersQuery, listToolsQuery, listVersionsQuery } from "../validation/lists";
+import { auditFilterSchema, auditListQuery } from "../validation/audit";
 import { savePolicyDraftSchema } from "../validation/policy-drafts";
 import { replaySchema } from "../validation/replay";
 import type { ResponseSchemaName } from "./schemas";
@@ -54,8 +55,6 @@ export interface RouteDoc {
   query?: z.ZodObject;
   /** Descriptions of query parameters the zod schema does not carry. */
   queryDocs?: Record<string, string>;
-  /** The route reads its query without a schema (so never answers 400 for it). */
-  queryUnchecked?: true;
   body?: { schema: z.ZodType; name: string; fields?: Record<string, SchemaPatch>; example?: unknown };
   responses: Partial<Record<200 | 201 | 204, ResponseDoc>>;
   /** Errors beyond the ones the route's shape implies (see impliedErrors), and notes on any of them. */
@@ -73,17 +72,10 @@ export const TAGS = {
 } as const;
 export type Tag = keyof typeof TAGS;
 
-/** Body of POST /servers/{id}/tools (declared inline in its route file; kept identical here). */
-export const reviewToolsSchema = z.object({ review: z.array(z.string().min(1).max(200)).min(1, "name at least one tool").max(1000) });
-/** Query of GET /grants (read from searchParams by the route). */
-export const grantsQuerySchema = z.object({ serverId: z.string().optional(), active: z.enum(["true", "false"]).optional() });
-/** Query of GET /servers/{id}/tools. */
-export const toolsQuerySchema = z.object({ includeRemoved: z.enum(["true", "false"]).optional() });
-
 const POLICY_REF: SchemaPatch = { $ref: "#/components/schemas/PolicyDocument" };
 const SERVER_ID = { id: "server id (`srv_…`)" };
 const GRANT_ID = { id: "grant id (`gnt_…`)" };
-const PAGINATION_DOCS = { limit: "page size (1–500)", cursor: "the `nextCursor` of the previous page" };
+const PAGINATION_DOCS = { limit: "page size (1–1000)", cursor: "the `nextCursor` of the previous page" };
 
 export const ROUTES: RouteDoc[] = [
   // ── Account ──────────────────────────────────────────────────────────────
@@ -113,7 +105,9 @@ export const ROUTES: RouteDoc[] = [
     summary: "Organizations of the caller",
     description: "For a person, every organization they belong to; for an API key, its own.",
     auth: { kind: "user" },
-    responses: { 200: { description: "Organizations with the caller's role in each", schema: "OrganizationList" } },
+    query: listOldestFirstQuery,
+    queryDocs: PAGINATION_DOCS,
+    responses: { 200: { description: "Organizations with the caller's role in each, in the order the caller joined them", schema: "OrganizationPage" } },
   },
   {
     method: "POST",
@@ -167,7 +161,9 @@ export const ROUTES: RouteDoc[] = [
     tag: "Members",
     summary: "Members of the organization",
     auth: { kind: "org", permission: "org.read" },
-    responses: { 200: { description: "Members, oldest first", schema: "MemberList" } },
+    query: listOldestFirstQuery,
+    queryDocs: PAGINATION_DOCS,
+    responses: { 200: { description: "Members, oldest first", schema: "MemberPage" } },
   },
   {
     method: "PATCH",
@@ -199,7 +195,9 @@ export const ROUTES: RouteDoc[] = [
     tag: "Members",
     summary: "Pending invitations",
     auth: { kind: "org", permission: "members.manage" },
-    responses: { 200: { description: "Invitations neither accepted, revoked nor expired; newest first", schema: "InvitationList" } },
+    query: listNewestFirstQuery,
+    queryDocs: PAGINATION_DOCS,
+    responses: { 200: { description: "Invitations neither accepted, revoked nor expired; newest first", schema: "InvitationPage" } },
   },
   {
     method: "POST",
@@ -244,7 +242,9 @@ export const ROUTES: RouteDoc[] = [
     summary: "API keys of the organization",
     description: "Never the secrets: only their visible prefix.",
     auth: { kind: "org", permission: "apikeys.manage" },
-    responses: { 200: { description: "Keys, newest first (revoked ones included)", schema: "ApiKeyList" } },
+    query: listNewestFirstQuery,
+    queryDocs: PAGINATION_DOCS,
+    responses: { 200: { description: "Keys, newest first (revoked ones included)", schema: "ApiKeyPage" } },
   },
   {
     method: "POST",
@@ -279,7 +279,7 @@ export const ROUTES: RouteDoc[] = [
     tag: "Servers",
     summary: "List servers",
     auth: { kind: "org", permission: "org.read" },
-    query: paginationSchema,
+    query: listServersQuery,
     queryDocs: PAGINATION_DOCS,
     responses: { 200: { description: "A page of servers, by id", schema: "ServerPage" } },
   },
@@ -361,10 +361,9 @@ export const ROUTES: RouteDoc[] = [
     description: "Every tool with its risk rating (`risk: {category, level, reasons}`), the recommended rule and its review state.",
     auth: { kind: "org", permission: "org.read" },
     params: SERVER_ID,
-    query: toolsQuerySchema,
-    queryUnchecked: true,
-    queryDocs: { includeRemoved: "`true` to include tools the server no longer lists" },
-    responses: { 200: { description: "Tools by name", schema: "ToolList" } },
+    query: listToolsQuery,
+    queryDocs: { ...PAGINATION_DOCS, includeRemoved: "`true` to include tools the server no longer lists" },
+    responses: { 200: { description: "A page of tools, by name (a page holds up to 1,000: most inventories come whole)", schema: "ToolPage" } },
   },
   {
     method: "POST",
@@ -457,7 +456,9 @@ export const ROUTES: RouteDoc[] = [
     summary: "Published versions",
     auth: { kind: "org", permission: "org.read" },
     params: SERVER_ID,
-    responses: { 200: { description: "Every version with its document, newest first (empty when nothing is published)", schema: "PolicyVersionList" } },
+    query: listVersionsQuery,
+    queryDocs: PAGINATION_DOCS,
+    responses: { 200: { description: "Versions with their document, newest first (none when nothing is published)", schema: "PolicyVersionPage" } },
   },
   {
     method: "POST",
@@ -539,10 +540,9 @@ export const ROUTES: RouteDoc[] = [
     summary: "List grants",
     description: "With the time of last use and the calls of the last 24 hours; never the tokens.",
     auth: { kind: "org", permission: "org.read" },
-    query: grantsQuerySchema,
-    queryUnchecked: true,
-    queryDocs: { serverId: "only this server's grants", active: "`true` to leave out revoked grants" },
-    responses: { 200: { description: "Grants, newest first", schema: "GrantList" } },
+    query: listGrantsQuery,
+    queryDocs: { serverId: "only this server's grants", active: "`true`: only live grants; `false`: only revoked ones", ...PAGINATION_DOCS },
+    responses: { 200: { description: "A page of grants, newest first", schema: "GrantPage" } },
   },
   {
     method: "DELETE",
@@ -588,9 +588,9 @@ export const ROUTES: RouteDoc[] = [
     tag: "Audit",
     summary: "The decision log",
     description:
-      "One event per gateway decision, newest first, in pages (`limit`, `cursor`). With `format=csv|json`, every event of the filter (up to 50,000) as a download instead.",
+      "One event per gateway decision, newest first, in pages (`limit`, `cursor`). With `after`, the events after the given one, oldest first: to follow the log, pass the answer's `nextCursor` as `after` again (it is null when nothing newer was there yet: keep the previous one). With `format=csv|json`, every event of the filter (up to 50,000) as a download instead.",
     auth: { kind: "org", permission: "audit.read" },
-    query: auditFilterSchema,
+    query: auditListQuery,
     queryDocs: {
       serverId: "only this server",
       grantId: "only this grant",
@@ -599,6 +599,7 @@ export const ROUTES: RouteDoc[] = [
       from: "events at or after this time (ISO 8601 with offset)",
       to: "events at or before this time",
       ...PAGINATION_DOCS,
+      after: "an event id (`evt_…`) or a cursor of this log: the events after it, oldest first (not with `cursor` or `format`)",
       format: "download every event of the filter as `csv` or `json` instead of a page",
     },
     responses: {
@@ -618,14 +619,15 @@ export const ROUTES: RouteDoc[] = [
     operationId: "auditStats",
     tag: "Audit",
     summary: "Aggregates behind the charts",
-    description: "Calls per minute (or hour, over 6 h) by decision, gateway latency p50/p99, top tools and top denying rules. The range defaults to the last hour.",
+    description:
+      "Calls per minute (or hour, over 6 h) by decision, gateway latency p50/p99, top tools and top denying rules, for the same filters as the list. The range defaults to the last hour. Each denying rule comes with its server and the policy it is in (the grant's own, or the server's), to link to it.",
     auth: { kind: "org", permission: "audit.read" },
-    query: auditFilterSchema.pick({ serverId: true, grantId: true, tool: true, decision: true, from: true, to: true }),
+    query: auditFilterSchema,
     queryDocs: {
       serverId: "only this server",
-      grantId: "only this grant (top lists only)",
-      tool: "only this tool (top lists only)",
-      decision: "only these decisions (top lists only)",
+      grantId: "only this grant",
+      tool: "only this tool (exact name)",
+      decision: "only these decisions, comma-separated",
       from: "start of the range (default: an hour ago)",
       to: "end of the range (default: now)",
     },
@@ -639,7 +641,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "The admin log",
     description: "Who changed which server, policy, grant, member or key, and when.",
     auth: { kind: "org", permission: "audit.read" },
-    query: paginationSchema,
+    query: listNewestFirstQuery,
     queryDocs: PAGINATION_DOCS,
     responses: { 200: { description: "A page of changes, newest first", schema: "AdminLogPage" } },
   },
@@ -660,7 +662,7 @@ export const ROUTES: RouteDoc[] = [
 /** The errors a route's shape implies, before its own additions. */
 export function impliedErrors(route: RouteDoc): ErrorStatus[] {
   const out = new Set<ErrorStatus>();
-  if (route.body || (route.query && !route.queryUnchecked)) out.add(400);
+  if (route.body || route.query) out.add(400);
   if (route.body) out.add(415);
   if (route.auth.kind !== "public") out.add(401);
   if (route.auth.kind === "org" || (route.auth.kind === "user" && route.auth.sessionOnly)) out.add(403);

@@ -16,6 +16,8 @@ const nullableDate = dateTime.nullable();
 const json = z.unknown().describe("any JSON value");
 const role = z.enum(ROLES);
 const cursor = z.string().nullable().describe("pass as `cursor` to get the next page; null on the last page");
+/** Every list answers one envelope: a page of items and the cursor of the next page. */
+const pageOf = <T extends z.ZodType>(item: T, order: string) => z.object({ items: z.array(item).describe(order), nextCursor: cursor });
 
 export const ErrorBody = z
   .object({
@@ -54,7 +56,7 @@ export const ApiKey = z.object({
   revokedAt: nullableDate,
   createdAt: dateTime,
 });
-export const ApiKeyList = z.object({ apiKeys: z.array(ApiKey) });
+export const ApiKeyPage = pageOf(ApiKey, "newest first");
 export const CreatedApiKey = ApiKey.extend({ key: z.string().describe("the secret `tgk_…` key: shown this once, never stored") });
 
 export const Member = z.object({
@@ -63,11 +65,11 @@ export const Member = z.object({
   createdAt: dateTime,
   user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }),
 });
-export const MemberList = z.object({ members: z.array(Member) });
+export const MemberPage = pageOf(Member, "oldest first");
 export const MemberRoleChanged = z.object({ member: z.object({ id: z.string(), role }) });
 
 export const Invitation = z.object({ id: z.string(), email: z.string(), role, expiresAt: dateTime, createdAt: dateTime });
-export const InvitationList = z.object({ invitations: z.array(Invitation) });
+export const InvitationPage = pageOf(Invitation, "newest first");
 export const CreatedInvitation = z.object({
   invitation: Invitation.omit({ createdAt: true }),
   url: z.string().describe("the invitation link (its secret is shown this once)"),
@@ -75,7 +77,7 @@ export const CreatedInvitation = z.object({
 });
 export const JoinedOrganization = z.object({ organization: OrganizationRef });
 
-export const OrganizationList = z.object({ organizations: z.array(OrganizationRef.extend({ role })) });
+export const OrganizationPage = pageOf(OrganizationRef.extend({ role }), "in the order the caller joined them");
 export const CurrentOrganization = z.object({ organization: OrganizationRef, role });
 export const RenamedOrganization = z.object({ organization: OrganizationRef });
 
@@ -98,7 +100,7 @@ export const ServerEnvelope = z.object({ server: Server });
 export const ServerListItem = Server.extend({
   _count: z.object({ tools: z.number().int().describe("tools currently listed"), grants: z.number().int().describe("active grants") }),
 });
-export const ServerPage = z.object({ items: z.array(ServerListItem), nextCursor: cursor });
+export const ServerPage = pageOf(ServerListItem, "by id");
 
 export const SyncResult = z.object({
   transport: z.enum(["streamable_http", "sse"]).describe("the transport the upstream answered on"),
@@ -146,7 +148,7 @@ export const Tool = z.object({
   pendingReview: z.boolean().describe("new or changed since the baseline and not reviewed: denied by the gateway"),
   previousDefinition: json.describe("the definition before the last change, for a diff; null when unchanged"),
 });
-export const ToolList = z.object({ tools: z.array(Tool) });
+export const ToolPage = pageOf(Tool, "by name");
 export const ToolsReviewed = z.object({ reviewed: z.number().int().describe("tools marked reviewed") });
 
 export const PolicyDocumentRef = z.unknown().describe("a policy document (see PolicyDocument)");
@@ -167,7 +169,7 @@ export const PolicyVersion = z.object({
   createdAt: dateTime,
   document: PolicyDocumentRef,
 });
-export const PolicyVersionList = z.object({ versions: z.array(PolicyVersion).describe("newest first") });
+export const PolicyVersionPage = pageOf(PolicyVersion, "newest first");
 export const RecommendedPolicy = z.object({ document: PolicyDocumentRef });
 const SavedPolicyDraft = z.object({
   text: z.string().describe("the editor's text, possibly invalid JSON"),
@@ -261,7 +263,7 @@ export const Grant = z.object({
   calls24h: z.number().int(),
   denied24h: z.number().int().describe("calls in the last 24 h not allowed"),
 });
-export const GrantList = z.object({ grants: z.array(Grant) });
+export const GrantPage = pageOf(Grant, "newest first");
 export const RotatedGrant = z.object({ id: z.string(), token: z.string().describe("the new token: shown this once"), tokenPrefix: z.string() });
 export const GrantPolicySet = z.object({ id: z.string(), policyId: z.string().nullable() });
 
@@ -285,7 +287,10 @@ export const AuditEvent = z.object({
   upstreamStatus: z.number().int().nullable(),
   approvalId: z.string().nullable(),
 });
-export const AuditPage = z.object({ items: z.array(AuditEvent).describe("newest first"), nextCursor: cursor });
+export const AuditPage = z.object({
+  items: z.array(AuditEvent).describe("newest first; with `after`, oldest first"),
+  nextCursor: cursor.describe("pass as `cursor` for the next page, null on the last; with `after`, where the last event stands (pass it as `after`), null when nothing newer was there"),
+});
 export const AuditExport = z.array(AuditEvent);
 
 export const AuditStats = z.object({
@@ -295,7 +300,16 @@ export const AuditStats = z.object({
   series: z.array(z.object({ t: dateTime, decision: z.string(), count: z.number().int() })),
   latency: z.array(z.object({ t: dateTime, p50: z.number().nullable(), p99: z.number().nullable() })),
   topTools: z.array(z.object({ tool: z.string().nullable(), count: z.number().int() })),
-  topDeniedRules: z.array(z.object({ rule: z.string().nullable(), tool: z.string().nullable(), count: z.number().int() })),
+  topDeniedRules: z.array(
+    z.object({
+      rule: z.string().nullable().describe("JSON pointer of the rule in its policy; null for denials no rule made (no policy, tool pending review)"),
+      tool: z.string().nullable(),
+      serverId: z.string(),
+      policyId: z.string().nullable().describe("the policy the rule is in: the grant's own when it has one, else the server's (as they are now)"),
+      policyScope: z.enum(["server", "grant"]).nullable().describe("`server`: the rule is on the server's policy page; `grant`: in a grant's own policy"),
+      count: z.number().int(),
+    }),
+  ),
 });
 
 export const AdminLogEntry = z.object({
@@ -310,23 +324,23 @@ export const AdminLogEntry = z.object({
   details: json,
   createdAt: dateTime,
 });
-export const AdminLogPage = z.object({ items: z.array(AdminLogEntry).describe("newest first"), nextCursor: cursor });
+export const AdminLogPage = pageOf(AdminLogEntry, "newest first");
 
 /** Named response schemas: each becomes `#/components/schemas/<name>`. */
 export const RESPONSE_SCHEMAS = {
   Error: ErrorBody,
   SignupResponse,
   ApiKey,
-  ApiKeyList,
+  ApiKeyPage,
   CreatedApiKey,
   Member,
-  MemberList,
+  MemberPage,
   MemberRoleChanged,
   Invitation,
-  InvitationList,
+  InvitationPage,
   CreatedInvitation,
   JoinedOrganization,
-  OrganizationList,
+  OrganizationPage,
   CurrentOrganization,
   RenamedOrganization,
   Server,
@@ -336,19 +350,19 @@ export const RESPONSE_SCHEMAS = {
   SyncResult,
   CreatedServer,
   Tool,
-  ToolList,
+  ToolPage,
   ToolsReviewed,
   ServerPolicy,
   PublishedPolicy,
   PolicyVersion,
-  PolicyVersionList,
+  PolicyVersionPage,
   RecommendedPolicy,
   PolicyDraftAnswer,
   SimulationResult,
   ReplayResult,
   CreatedGrant,
   Grant,
-  GrantList,
+  GrantPage,
   RotatedGrant,
   GrantPolicySet,
   AuditEvent,
@@ -368,6 +382,7 @@ export type ServerPolicyT = z.infer<typeof ServerPolicy>;
 export type PublishedPolicyT = z.infer<typeof PublishedPolicy>;
 export type CreatedGrantT = z.infer<typeof CreatedGrant>;
 export type GrantT = z.infer<typeof Grant>;
+export type GrantPageT = z.infer<typeof GrantPage>;
 export type AuditEventT = z.infer<typeof AuditEvent>;
 export type AuditPageT = z.infer<typeof AuditPage>;
 export type CurrentOrganizationT = z.infer<typeof CurrentOrganization>;

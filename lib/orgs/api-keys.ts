@@ -3,6 +3,8 @@ import { ApiError } from "../api/errors";
 import { newToken } from "../auth/tokens";
 import { recordAdminChange, type Actor } from "../admin-audit/record";
 import type { Role } from "../auth/permissions";
+import { pageArgs, toPage, type KeyValue } from "../api/pagination";
+import { NEWEST_FIRST } from "../validation/lists";
 
 const PUBLIC_FIELDS = { id: true, name: true, prefix: true, role: true, lastUsedAt: true, revokedAt: true, createdAt: true } as const;
 
@@ -20,8 +22,10 @@ export async function createApiKey(db: Db, actor: Actor, orgId: string, name: st
   return { ...key, key: token };
 }
 
-export function listApiKeys(db: Db, orgId: string) {
-  return db.apiKey.findMany({ where: { orgId }, select: PUBLIC_FIELDS, orderBy: { createdAt: "desc" } });
+/** A page of the organization's keys (revoked ones too), newest first; never the secrets. */
+export async function listApiKeys(db: Db, orgId: string, q: { limit: number; cursor?: KeyValue[] }) {
+  const rows = await db.apiKey.findMany({ ...pageArgs({ orgId }, NEWEST_FIRST, q), select: PUBLIC_FIELDS });
+  return toPage(rows, q.limit, (k) => [k.createdAt, k.id]);
 }
 
 export async function revokeApiKey(db: Db, actor: Actor, orgId: string, id: string) {

@@ -4,6 +4,8 @@ import { ApiError } from "../api/errors";
 import { hashToken, newToken } from "../auth/tokens";
 import { recordAdminChange, type Actor } from "../admin-audit/record";
 import type { Role } from "../auth/permissions";
+import { pageArgs, toPage, type KeyValue } from "../api/pagination";
+import { NEWEST_FIRST } from "../validation/lists";
 
 // Invitations are links carrying a one-time secret (only its hash is stored). The admin who
 // invites is shown the link; mail is sent too when SMTP is configured.
@@ -26,6 +28,15 @@ export async function createInvitation(db: Db, actor: Actor, orgId: string, emai
     return inv;
   });
   return { invitation, token };
+}
+
+/** A page of the pending invitations (neither accepted, withdrawn nor expired), newest first. */
+export async function listPendingInvitations(db: Db, orgId: string, q: { limit: number; cursor?: KeyValue[] }) {
+  const rows = await db.invitation.findMany({
+    ...pageArgs({ orgId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } }, NEWEST_FIRST, q),
+    select: { id: true, email: true, role: true, expiresAt: true, createdAt: true },
+  });
+  return toPage(rows, q.limit, (i) => [i.createdAt, i.id]);
 }
 
 export function invitationUrl(token: string): string {

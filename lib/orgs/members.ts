@@ -2,13 +2,16 @@ import type { Db } from "../db/client";
 import { ApiError } from "../api/errors";
 import { recordAdminChange, type Actor } from "../admin-audit/record";
 import type { Role } from "../auth/permissions";
+import { pageArgs, toPage, type KeyValue } from "../api/pagination";
+import { OLDEST_FIRST } from "../validation/lists";
 
-export function listMembers(db: Db, orgId: string) {
-  return db.membership.findMany({
-    where: { orgId },
+/** A page of the organization's members, oldest first. */
+export async function listMembers(db: Db, orgId: string, q: { limit: number; cursor?: KeyValue[] }) {
+  const rows = await db.membership.findMany({
+    ...pageArgs({ orgId }, OLDEST_FIRST, q),
     select: { id: true, role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
-    orderBy: { createdAt: "asc" },
   });
+  return toPage(rows, q.limit, (m) => [m.createdAt, m.id]);
 }
 
 /**

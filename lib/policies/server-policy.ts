@@ -5,6 +5,8 @@ import type { Actor } from "../admin-audit/record";
 import { getServerOrThrow } from "../servers/queries";
 import { publishPolicy } from "./publish";
 import { setServerPolicy } from "../servers/create-server";
+import { pageArgs, toPage, type KeyValue } from "../api/pagination";
+import { VERSION_ORDER } from "../validation/lists";
 
 export async function getServerPolicy(db: Db, orgId: string, serverId: string) {
   const server = await getServerOrThrow(db, orgId, serverId);
@@ -22,14 +24,15 @@ export async function putServerPolicy(db: Db, actor: Actor, orgId: string, serve
   return published;
 }
 
-export async function listPolicyVersions(db: Db, orgId: string, serverId: string) {
+/** A page of the published versions of the server's policy, newest first. */
+export async function listPolicyVersions(db: Db, orgId: string, serverId: string, q: { limit: number; cursor?: KeyValue[] }) {
   const server = await getServerOrThrow(db, orgId, serverId);
-  if (!server.policyId) return [];
-  return db.policyVersion.findMany({
-    where: { policyId: server.policyId },
+  if (!server.policyId) return { items: [], nextCursor: null };
+  const rows = await db.policyVersion.findMany({
+    ...pageArgs({ policyId: server.policyId }, VERSION_ORDER, q),
     select: { version: true, message: true, createdById: true, createdAt: true, document: true },
-    orderBy: { version: "desc" },
   });
+  return toPage(rows, q.limit, (v) => [v.version]);
 }
 
 /** What the gateway would decide for a call, with the given draft or the published policy. */

@@ -1,6 +1,8 @@
 import type { Db } from "../db/client";
 import { ApiError } from "../api/errors";
 import { classifyTool } from "../../gateway/risk";
+import { pageArgs, toPage, type KeyValue } from "../api/pagination";
+import { SERVER_ORDER, TOOL_ORDER } from "../validation/lists";
 
 export const SERVER_FIELDS = {
   id: true,
@@ -22,56 +24,55 @@ export async function getServerOrThrow(db: Db, orgId: string, id: string) {
   return server;
 }
 
-export async function listServers(db: Db, orgId: string, limit: number, cursor?: string) {
+export async function listServers(db: Db, orgId: string, q: { limit: number; cursor?: KeyValue[] }) {
   const rows = await db.server.findMany({
-    where: { orgId },
+    ...pageArgs({ orgId }, SERVER_ORDER, q),
     select: { ...SERVER_FIELDS, _count: { select: { tools: { where: { removedAt: null } }, grants: { where: { revokedAt: null } } } } },
-    orderBy: { id: "asc" },
-    take: limit + 1,
-    ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
   });
-  return page(rows, limit);
+  return toPage(rows, q.limit, (s) => [s.id]);
 }
 
-export function page<T extends { id: string }>(rows: T[], limit: number) {
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+type ToolRow = Awaited<ReturnType<Db["tool"]["findMany"]>>[number];
+
+/** A tool as the inventory shows it: its rating, reasons, recommended rule and review state. */
+function inventoryTool(t: ToolRow, reviewChangedTools: boolean) {
+  const rated = classifyTool({
+    name: t.name,
+    description: t.description ?? undefined,
+    inputSchema: (t.inputSchema ?? undefined) as Record<string, unknown> | undefined,
+    annotations: (t.annotations ?? undefined) as Record<string, unknown> | undefined,
+  });
+  return {
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: t.inputSchema,
+    outputSchema: t.outputSchema,
+    annotations: t.annotations,
+    risk: { category: t.riskCategory, level: t.riskLevel, reasons: t.riskReasons as string[] },
+    recommended: rated.recommended,
+    definitionHash: t.definitionHash,
+    firstSeenAt: t.firstSeenAt,
+    changedAt: t.changedAt,
+    removedAt: t.removedAt,
+    pendingReview: reviewChangedTools && t.reviewedAt === null && !t.removedAt,
+    previousDefinition: t.previousDefinition,
+  };
 }
 
-/** The inventory of a server: each tool with its rating, reasons, recommended rule and review state. */
-export async function listTools(db: Db, orgId: string, serverId: string, opts: { includeRemoved?: boolean } = {}) {
+/** A page of a server's inventory, by name. */
+export async function listTools(db: Db, orgId: string, serverId: string, q: { limit: number; cursor?: KeyValue[]; includeRemoved?: boolean }) {
   const server = await getServerOrThrow(db, orgId, serverId);
-  const tools = await db.tool.findMany({ where: { serverId, ...(opts.includeRemoved ? {} : { removedAt: null }) }, orderBy: { name: "asc" } });
-  return tools.map((t) => {
-    const rated = classifyTool({
-      name: t.name,
-      description: t.description ?? undefined,
-      inputSchema: (t.inputSchema ?? undefined) as Record<string, unknown> | undefined,
-      annotations: (t.annotations ?? undefined) as Record<string, unknown> | undefined,
-    });
-    return {
-      name: t.name,
-      title: t.title,
-      description: t.description,
-      inputSchema: t.inputSchema,
-      outputSchema: t.outputSchema,
-      annotations: t.annotations,
-      risk: { category: t.riskCategory, level: t.riskLevel, reasons: t.riskReasons as string[] },
-      recommended: rated.recommended,
-      definitionHash: t.definitionHash,
-      firstSeenAt: t.firstSeenAt,
-      changedAt: t.changedAt,
-      removedAt: t.removedAt,
-      pendingReview: server.reviewChangedTools && t.reviewedAt === null && !t.removedAt,
-      previousDefinition: t.previousDefinition,
-    };
-  });
+  const rows = await db.tool.findMany(pageArgs({ serverId, ...(q.includeRemoved ? {} : { removedAt: null }) }, TOOL_ORDER, q));
+  const page = toPage(rows, q.limit, (t) => [t.name]);
+  return { items: page.items.map((t) => inventoryTool(t, server.reviewChangedTools)), nextCursor: page.nextCursor };
 }
 
 /** A draft policy built from the ratings: default deny, each tool in its recommended lane. */
 export async function recommendedPolicy(db: Db, orgId: string, serverId: string) {
-  const tools = await listTools(db, orgId, serverId);
+  const server = await getServerOrThrow(db, orgId, serverId);
+  const tools = await db.tool.findMany({ where: { serverId, removedAt: null }, orderBy: { name: "asc" } });
   const rules: Record<string, unknown> = {};
-  for (const t of tools) rules[t.name] = t.recommended.rule;
+  for (const t of tools) rules[t.name] = inventoryTool(t, server.reviewChangedTools).recommended.rule;
   return { version: "1", default: "deny", tools: rules };
 }

@@ -45,7 +45,7 @@ export const createGrantSchema = z.object({
 
 export const grantPolicySchema = z.object({ policy: z.unknown().optional(), policyId: z.string().max(100).nullable().optional() });
 
-export const paginationSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional(),
+/** POST /servers/{id}/tools: the tools to mark as reviewed, by name. */
+export const reviewToolsSchema = z.object({
+  review: z.array(z.string().min(1, "a tool name is required").max(300)).min(1, "name at least one tool").max(1000, "at most 1000 tools at once"),
 });

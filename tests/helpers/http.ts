@@ -37,3 +37,31 @@ export function uniqueEmail(tag = "user") {
 }
 
 export const PASSWORD = "correct horse battery staple";
+
+/**
+ * Signs a person in through next-auth's credentials flow, as the dashboard does, and returns the
+ * session's `cookie` header (session-only routes need it; API keys are refused there).
+ */
+export async function signInSession(base: string, email: string, password: string): Promise<{ cookie: string }> {
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([n, v]) => `${n}=${v}`).join("; ");
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const login = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+  });
+  keep(login);
+  if (![...jar.keys()].some((n) => n.includes("session-token"))) throw new Error(`signing in ${email} set no session cookie (HTTP ${login.status})`);
+  return { cookie: cookie() };
+}

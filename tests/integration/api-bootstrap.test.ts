@@ -87,7 +87,7 @@ describe("POST /api/v1/api-keys", () => {
 
     const list = await api("GET", "/api/v1/api-keys", undefined, bearer(r.body.key));
     expect(list.status).toBe(200);
-    expect(list.body.apiKeys).toHaveLength(1);
+    expect(list.body.items).toHaveLength(1);
     expect(JSON.stringify(list.body)).not.toContain(r.body.key);
   });
 

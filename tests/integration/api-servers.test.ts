@@ -72,7 +72,7 @@ describe("servers", () => {
   it("tools: every tool rated, with reasons and a recommended rule", async () => {
     const r = await api("GET", `/api/v1/servers/${serverId}/tools`, undefined, bearer(k.aViewer));
     expect(r.status).toBe(200);
-    const byName = Object.fromEntries(r.body.tools.map((t: { name: string }) => [t.name, t]));
+    const byName = Object.fromEntries(r.body.items.map((t: { name: string }) => [t.name, t]));
     expect(byName.delete_file.risk).toMatchObject({ category: "Destructive", level: "critical" });
     expect(byName.create_charge.risk).toMatchObject({ category: "Financial", level: "critical" });
     expect(byName.start_dicom_import_job.risk).toMatchObject({ category: "Execute", level: "high" });
@@ -104,7 +104,7 @@ describe("policy", () => {
     expect(current.body).toMatchObject({ version: 1, document: { default: "deny" } });
     expect((await api("PUT", `/api/v1/servers/${serverId}/policy`, { document: {} }, bearer(k.aViewer))).status).toBe(403);
     const versions = await api("GET", `/api/v1/servers/${serverId}/policy/versions`, undefined, bearer(k.aViewer));
-    expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
+    expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([1]);
   });
 
   it("simulate answers with the decision of a draft or the published policy", async () => {
@@ -143,7 +143,7 @@ describe("grants", () => {
     expect(created.body.token).toMatch(/^tgg_/);
     expect(created.body.gatewayUrl).toMatch(new RegExp(`/mcp/${serverId}$`));
     const list = await api("GET", "/api/v1/grants", undefined, bearer(k.aViewer));
-    expect(list.body.grants.some((g: { id: string }) => g.id === created.body.id)).toBe(true);
+    expect(list.body.items.some((g: { id: string }) => g.id === created.body.id)).toBe(true);
     expect(JSON.stringify(list.body)).not.toContain(created.body.token);
     const rotated = await api("POST", `/api/v1/grants/${created.body.id}/rotate`, undefined, bearer(k.aPm));
     expect(rotated.body.token).not.toBe(created.body.token);
@@ -154,10 +154,10 @@ describe("grants", () => {
   });
 
   it("an invalid own policy is refused before any grant exists", async () => {
-    const before = (await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.grants.length;
+    const before = (await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.items.length;
     const r = await api("POST", `/api/v1/servers/${serverId}/grants`, { label: "bad-policy", policy: { version: "1" } }, bearer(k.a));
     expect(r.status).toBe(400);
-    expect((await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.grants.length).toBe(before);
+    expect((await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.items.length).toBe(before);
   });
 
   it("a grant can carry its own policy", async () => {
@@ -204,12 +204,12 @@ describe("tenant isolation: org B's admin key reaches nothing of org A's", () =>
       const r = await api(method, path, body, bearer(k.b));
       expect(r.status, `${method} ${path}`).toBe(404);
     }
-    const aGrants = (await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.grants;
+    const aGrants = (await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.items;
     for (const g of aGrants) {
       expect((await api("DELETE", `/api/v1/grants/${g.id}`, undefined, bearer(k.b))).status).toBe(404);
       expect((await api("POST", `/api/v1/grants/${g.id}/rotate`, undefined, bearer(k.b))).status).toBe(404);
     }
-    expect((await api("GET", "/api/v1/grants", undefined, bearer(k.b))).body.grants).toEqual([]);
+    expect((await api("GET", "/api/v1/grants", undefined, bearer(k.b))).body.items).toEqual([]);
     expect((await api("GET", `/api/v1/audit?serverId=${serverId}`, undefined, bearer(k.b))).body.items).toEqual([]);
     expect((await api("GET", "/api/v1/audit/admin", undefined, bearer(k.b))).body.items.every((e: { targetId: string }) => e.targetId !== serverId)).toBe(true);
   });

@@ -10,6 +10,8 @@ import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-
 import { startTestUpstream, type TestUpstream } from "../helpers/test-upstream";
 import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
 import { freePort } from "../../lib/runtime/free-port";
+import pg from "pg";
+import { createEventIdGenerator } from "../../gateway/audit/ids";
 
 // The CLI as people and CI run it: `node bin/toolgate.mjs …` child processes against a running
 // Toolgate (fresh database) and a real MCP server. Login, servers, the policy round trip (pull,
@@ -73,11 +75,14 @@ async function call(client: Client, name: string, args: Record<string, unknown>)
   }
 }
 
+let databaseUrl: string;
+
 beforeAll(async () => {
   home = mkdtempSync(path.join(tmpdir(), "toolgate-cli-home-"));
   work = mkdtempSync(path.join(tmpdir(), "toolgate-cli-work-"));
   upstream = await startTestUpstream();
-  app = await startToolgateProcess({ databaseUrl: await freshDatabase("cli") });
+  databaseUrl = await freshDatabase("cli");
+  app = await startToolgateProcess({ databaseUrl });
   api = apiClient(app.url);
   const email = uniqueEmail("cli");
   expect((await api("POST", "/api/v1/signup", { email, password: PASSWORD })).status).toBe(201);
@@ -224,7 +229,7 @@ describe("toolgate policy: pull, edit, validate, fix, push, test", () => {
     expect(pushed.stderr).toContain('+      "action": "deny",');
     expect(pushed.stderr).toMatch(/\d+ lines added, \d+ removed/);
     const versions = await api("GET", `/api/v1/servers/${serverId}/policy/versions`, undefined, bearer(apiKey));
-    expect(versions.body.versions.map((v: { version: number; message: string }) => [v.version, v.message])).toEqual([
+    expect(versions.body.items.map((v: { version: number; message: string }) => [v.version, v.message])).toEqual([
       [2, "deny delete_file, limit echo"],
       [1, "recommended"],
     ]);
@@ -290,7 +295,16 @@ describe("toolgate grants and audit tail", () => {
     const json = await toolgate(["audit", "tail", "--server", serverId, "-n", "1", "--json"]);
     expect(JSON.parse(json.stdout)).toMatchObject({ tool: "delete_file", decision: "deny", grantId });
 
-    // --follow prints only what happens next, then stops cleanly on Ctrl-C.
+    // --follow prints only what happens next, then stops cleanly on Ctrl-C. An event five minutes
+    // old gives it an anchor to read the log forwards from (GET /audit?after=…).
+    const sql = new pg.Client({ connectionString: databaseUrl });
+    await sql.connect();
+    const insertEvent = (t: number, tool: string) =>
+      sql.query(
+        `INSERT INTO "AuditEvent" (id, time, "orgId", "serverId", method, tool, decision, "rulePointer") SELECT $1, $2, "orgId", id, 'tools/call', $3, 'deny', '/default' FROM "Server" WHERE id = $4`,
+        [createEventIdGenerator()(t), new Date(t), tool, serverId],
+      );
+    await insertEvent(Date.now() - 300_000, "old_tool");
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, NO_COLOR: "1" };
     delete env.TOOLGATE_URL;
     delete env.TOOLGATE_API_KEY;
@@ -307,8 +321,15 @@ describe("toolgate grants and audit tail", () => {
       expect(await call(client, "start_dicom_import_job", { datastore_id: "ds-1" })).toMatchObject({ isError: false });
       for (let i = 0; i < 100 && !followed.includes("start_dicom_import_job"); i++) await new Promise((r) => setTimeout(r, 200));
       expect(followed.trim().split("\n"), followErr).toEqual([expect.stringMatching(/Z\s+allow\s+start_dicom_import_job\s+\/tools\/start_dicom_import_job$/)]);
+      // An event that reaches the log late (another replica's batch), older than the newest one
+      // printed but within the minute looked back: printed too, once.
+      await insertEvent(Date.now() - 10_000, "late_tool");
+      for (let i = 0; i < 100 && !followed.includes("late_tool"); i++) await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(followed.trim().split("\n"), followErr).toEqual([expect.stringContaining("start_dicom_import_job"), expect.stringMatching(/Z\s+deny\s+late_tool\s+\/default$/)]);
     } finally {
       follower.kill("SIGINT");
+      await sql.end();
     }
     expect(await exited).toBe(0);
     await client.close();

@@ -270,8 +270,8 @@ describe("a running Toolgate answers as documented", () => {
 
     const members = await api("GET", "/api/v1/members", undefined, bearer(viewerKey));
     conforms("GET", "/api/v1/members", members);
-    const me = members.body.members.find((m: { user: { email: string } }) => m.user.email === email);
-    const them = members.body.members.find((m: { user: { email: string } }) => m.user.email === invited);
+    const me = members.body.items.find((m: { user: { email: string } }) => m.user.email === email);
+    const them = members.body.items.find((m: { user: { email: string } }) => m.user.email === invited);
     conforms("PATCH", "/api/v1/members/{id}", await api("PATCH", `/api/v1/members/${me.id}`, { role: "viewer" }, bearer(adminKey)));
     conforms("PATCH", "/api/v1/members/{id}", await api("PATCH", `/api/v1/members/${them.id}`, { role: "viewer" }, bearer(adminKey)));
     conforms("PATCH", "/api/v1/members/{id}", await api("PATCH", `/api/v1/members/${them.id}`, { role: "owner" }, bearer(adminKey)));

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const a = await orgWithKeys("a");
   const b = await orgWithKeys("b");
   Object.assign(keys, { aAdmin: a.admin.key, aPm: a.pm.key, aViewer: a.viewer.key, bAdmin: b.admin.key });
-  const members = (await api("GET", "/api/v1/members", undefined, bearer(a.admin.key))).body.members;
+  const members = (await api("GET", "/api/v1/members", undefined, bearer(a.admin.key))).body.items;
   const inv = (await api("POST", "/api/v1/invitations", { email: uniqueEmail("inv"), role: "viewer" }, bearer(a.admin.key))).body;
   orgA = { adminEmail: a.email, keyId: a.viewer.id, membershipId: members[0].id, invitationId: inv.invitation.id };
 });
@@ -71,10 +71,10 @@ describe("tenant isolation", () => {
   it("an admin of org B cannot withdraw org A's invitation, nor list it", async () => {
     expect((await api("DELETE", `/api/v1/invitations/${orgA.invitationId}`, undefined, bearer(keys.bAdmin))).status).toBe(404);
     const list = await api("GET", "/api/v1/invitations", undefined, bearer(keys.bAdmin));
-    expect(list.body.invitations.map((i: { id: string }) => i.id)).not.toContain(orgA.invitationId);
+    expect(list.body.items.map((i: { id: string }) => i.id)).not.toContain(orgA.invitationId);
   });
   it("org B sees only its own members", async () => {
-    const members = (await api("GET", "/api/v1/members", undefined, bearer(keys.bAdmin))).body.members;
+    const members = (await api("GET", "/api/v1/members", undefined, bearer(keys.bAdmin))).body.items;
     expect(members.map((m: { user: { email: string } }) => m.user.email)).not.toContain(orgA.adminEmail);
   });
   it("a key cannot pick another organization with the org header", async () => {

@@ -1,16 +1,13 @@
-import { withOrgApi, readJson } from "@/lib/api/handler";
+import { withOrgApi, readJson, readQuery } from "@/lib/api/handler";
 import { createInvitationSchema } from "@/lib/validation/org";
-import { createInvitation, invitationUrl } from "@/lib/orgs/invitations";
+import { listNewestFirstQuery } from "@/lib/validation/lists";
+import { createInvitation, invitationUrl, listPendingInvitations } from "@/lib/orgs/invitations";
 import { sendInvitationMail } from "@/lib/orgs/invitation-mail";
 import { getDb } from "@/lib/db/client";
 
-export const GET = withOrgApi({ permission: "members.manage" }, async ({ org }) => {
-  const invitations = await getDb().invitation.findMany({
-    where: { orgId: org.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
-    select: { id: true, email: true, role: true, expiresAt: true, createdAt: true },
-    orderBy: { createdAt: "desc" },
-  });
-  return Response.json({ invitations });
+// GET /api/v1/invitations?limit&cursor → {items, nextCursor}: pending invitations, newest first
+export const GET = withOrgApi({ permission: "members.manage" }, async ({ req, org }) => {
+  return Response.json(await listPendingInvitations(getDb(), org.id, readQuery(req, listNewestFirstQuery)));
 });
 
 // POST /api/v1/invitations {email, role} → 201 with the link (shown to the admin; mailed when SMTP is set)

@@ -1,6 +1,7 @@
 import { withOrgApi, readJson, readQuery } from "@/lib/api/handler";
 import { ApiError } from "@/lib/api/errors";
-import { createServerSchema, paginationSchema } from "@/lib/validation/servers";
+import { createServerSchema } from "@/lib/validation/servers";
+import { listServersQuery } from "@/lib/validation/lists";
 import { createServer } from "@/lib/servers/create-server";
 import { checkUpstreamUrl, UpstreamUrlError } from "@/lib/servers/upstream-address";
 import { syncServerTools } from "@/lib/servers/sync-tools";
@@ -9,8 +10,7 @@ import { getDb } from "@/lib/db/client";
 
 // GET /api/v1/servers?limit&cursor → {items, nextCursor}
 export const GET = withOrgApi({ permission: "org.read" }, async ({ req, org }) => {
-  const { limit, cursor } = readQuery(req, paginationSchema);
-  return Response.json(await listServers(getDb(), org.id, limit, cursor));
+  return Response.json(await listServers(getDb(), org.id, readQuery(req, listServersQuery)));
 });
 
 // POST /api/v1/servers {name, url, transport?, headers?, sync?} → 201 {server, sync} (sync: the

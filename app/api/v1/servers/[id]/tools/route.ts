@@ -1,20 +1,20 @@
-import { z } from "zod";
-import { withOrgApi, readJson } from "@/lib/api/handler";
+import { withOrgApi, readJson, readQuery } from "@/lib/api/handler";
 import { ApiError } from "@/lib/api/errors";
+import { reviewToolsSchema } from "@/lib/validation/servers";
+import { listToolsQuery } from "@/lib/validation/lists";
 import { listTools } from "@/lib/servers/queries";
 import { recordAdminChange } from "@/lib/admin-audit/record";
 import { getDb } from "@/lib/db/client";
 
-// GET /api/v1/servers/{id}/tools → every tool with risk {category, level, reasons} and the recommended rule
+// GET /api/v1/servers/{id}/tools?includeRemoved&limit&cursor → {items, nextCursor}: each tool with
+// risk {category, level, reasons} and the recommended rule, by name
 export const GET = withOrgApi<{ id: string }>({ permission: "org.read" }, async ({ req, params, org }) => {
-  const includeRemoved = new URL(req.url).searchParams.get("includeRemoved") === "true";
-  return Response.json({ tools: await listTools(getDb(), org.id, params.id, { includeRemoved }) });
+  return Response.json(await listTools(getDb(), org.id, params.id, readQuery(req, listToolsQuery)));
 });
 
 // POST /api/v1/servers/{id}/tools {review: [names]} → marks new or changed tools as reviewed
-const reviewSchema = z.object({ review: z.array(z.string().min(1).max(200)).min(1, "name at least one tool").max(1000) });
 export const POST = withOrgApi<{ id: string }>({ permission: "policies.write" }, async ({ req, params, org, actor }) => {
-  const { review } = await readJson(req, reviewSchema);
+  const { review } = await readJson(req, reviewToolsSchema);
   const db = getDb();
   const updated = await db.$transaction(async (tx) => {
     const server = await tx.server.findFirst({ where: { id: params.id, orgId: org.id }, select: { id: true } });
