@@ -59,6 +59,10 @@ export interface RecommendedRule {
   limits?: { counter: string; window: "second" | "minute" | "hour" | "day"; max: number; scope: "grant" }[];
   validate_input?: boolean;
   on_deny?: string;
+  /** Multiplexed tools: the argument naming the operation, when it is not `operation`. */
+  operation_argument?: string;
+  /** Multiplexed tools: a rule per operation (unlisted operations follow the tool's own fields). */
+  operations?: Record<string, RecommendedRule>;
 }
 
 export interface RiskClassification {
@@ -68,4 +72,10 @@ export interface RiskClassification {
   reasons: string[];
   signals: RiskSignals;
   recommended: { lane: RecommendedLane; rule: RecommendedRule; why: string };
+  /** Multiplexed tools: the argument choosing the operation, and each operation's own rating. */
+  operations?: {
+    argument: string;
+    source: "enum" | "description";
+    items: { name: string; category: RiskCategory; level: RiskLevel; reasons: string[] }[];
+  };
 }
