@@ -89,7 +89,16 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
   const highlightCard = target?.kind === "card" ? target.tool : null;
   useLayoutEffect(() => {
     if (!highlightCard) return;
-    document.querySelector(`[data-tool="${CSS.escape(highlightCard)}"]`)?.scrollIntoView({ block: "nearest" });
+    // A lane renders its cards a chunk at a time: look again for a moment until the card exists.
+    let tries = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const find = () => {
+      const el = document.querySelector(`[data-tool="${CSS.escape(highlightCard)}"]`);
+      if (el) return el.scrollIntoView({ block: "nearest" });
+      if (tries++ < 20) timer = setTimeout(find, 100);
+    };
+    find();
+    return () => clearTimeout(timer);
   }, [highlightCard, ready]);
 
   const [drawer, setDrawer] = useState<{ tool: string; focus?: "limits" | "approval" } | null>(null);
