@@ -10,24 +10,21 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { apiFetch } from "@/lib/client/api";
 import { useApiMutation } from "@/lib/client/use-api-mutation";
 import { formatCount, formatDate, formatDateTime, formatRelative } from "@/lib/client/format";
-import { gatewayUrl } from "@/lib/grants/snippets";
 import { CreateGrantForm } from "./create-grant-form";
 import { useGrants } from "./queries";
 import { TokenReveal, type RevealedToken } from "./token-reveal";
-import type { GrantRow, RotatedGrant } from "./types";
+import type { CreatedGrant, GrantRow } from "./types";
 
 interface Props {
   canWrite: boolean;
-  /** The public base URL of this Toolgate (TOOLGATE_PUBLIC_URL), for gateway URLs. */
-  gatewayBase: string;
   roleLabel: string;
 }
 
-export function GrantsManager({ canWrite, gatewayBase, roleLabel }: Props) {
+export function GrantsManager({ canWrite, roleLabel }: Props) {
   const [revealed, setRevealed] = useState<RevealedToken | null>(null);
   const [showRevoked, setShowRevoked] = useState(false);
   const grants = useGrants({ refetchInterval: 30_000 });
-  const rotate = useApiMutation((g: GrantRow) => apiFetch<RotatedGrant>(`/api/v1/grants/${encodeURIComponent(g.id)}/rotate`, { method: "POST" }), [["grants"]]);
+  const rotate = useApiMutation((g: GrantRow) => apiFetch<CreatedGrant>(`/api/v1/grants/${encodeURIComponent(g.id)}/rotate`, { method: "POST" }), [["grants"]]);
   const revoke = useApiMutation((g: GrantRow) => apiFetch(`/api/v1/grants/${encodeURIComponent(g.id)}`, { method: "DELETE" }), [["grants"]]);
   const actionError = rotate.error?.message || revoke.error?.message;
 
@@ -39,7 +36,7 @@ export function GrantsManager({ canWrite, gatewayBase, roleLabel }: Props) {
     if (!confirm(`Rotate the token of “${g.label}”?\n\nThe current token (${g.tokenPrefix}…) stops working at once; the agent needs the new one.`)) return;
     rotate.mutate(g, {
       onSuccess: (r) =>
-        setRevealed({ kind: "rotated", grantId: g.id, label: g.label, serverName: g.serverName, token: r.token, gatewayUrl: gatewayUrl(g.serverId, gatewayBase) }),
+        setRevealed({ kind: "rotated", grantId: g.id, label: g.label, serverName: g.serverName, token: r.token, gatewayUrl: r.gatewayUrl }),
     });
   }
 

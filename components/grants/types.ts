@@ -20,6 +20,7 @@ export interface ServerOption {
   url: string;
 }
 
+/** What creating or rotating a grant answers: the token shown once, and the gateway URL. */
 export interface CreatedGrant {
   id: string;
   label: string;
@@ -28,10 +29,4 @@ export interface CreatedGrant {
   tokenPrefix: string;
   token: string;
   gatewayUrl: string;
-}
-
-export interface RotatedGrant {
-  id: string;
-  token: string;
-  tokenPrefix: string;
 }

@@ -69,11 +69,20 @@ export interface ServerPolicy {
   message?: string | null;
 }
 
+export interface VersionAuthor {
+  type: "user" | "api_key" | "system";
+  id: string | null;
+  /** The person's name, or `API key <prefix>`. */
+  name: string | null;
+  email: string | null;
+}
+
 export interface PolicyVersion {
   version: number;
   message: string | null;
   createdById: string | null;
   createdAt: string;
+  author: VersionAuthor | null;
   document: unknown;
 }
 
@@ -87,6 +96,8 @@ export interface SimulateResult {
   limits: { counter: string; window: string; max: number; scope: string; cost: number; rule: string }[];
   approval: { timeoutSeconds: number; mode: string } | null;
   knownTool: boolean;
+  /** The tool waits for review: the gateway denies it whatever the policy says. */
+  pendingReview: boolean;
 }
 
 export const TRANSPORT_LABELS: Record<Transport, string> = {

@@ -3,6 +3,10 @@ import type { Prisma } from "../generated/prisma/client";
 import { ApiError } from "../api/errors";
 import { newToken } from "../auth/tokens";
 import { recordAdminChange, type Actor } from "../admin-audit/record";
+import { gatewayUrl } from "./snippets";
+
+/** What creating (or rotating) a grant answers with, besides the token and the gateway URL. */
+export const GRANT_CREATED_FIELDS = { id: true, label: true, serverId: true, policyId: true, tokenPrefix: true, createdAt: true } as const;
 
 export interface NewGrant {
   serverId: string;
@@ -11,7 +15,7 @@ export interface NewGrant {
   metadata?: Record<string, unknown>;
 }
 
-/** Creates a grant: a bearer token for one agent on one server. The token is returned once. */
+/** Creates a grant: a bearer token for one agent on one server. The token is returned once, with the gateway URL. */
 export async function createGrant(db: Db, actor: Actor, orgId: string, input: NewGrant) {
   const { token, prefix, hash } = newToken("tgg");
   const grant = await db.$transaction(async (tx) => {
@@ -28,12 +32,12 @@ export async function createGrant(db: Db, actor: Actor, orgId: string, input: Ne
         metadata: (input.metadata ?? {}) as Prisma.InputJsonValue,
         createdById: actor.type === "user" ? actor.id : null,
       },
-      select: { id: true, label: true, serverId: true, policyId: true, tokenPrefix: true, createdAt: true },
+      select: GRANT_CREATED_FIELDS,
     });
     await recordAdminChange(tx, actor, { orgId, action: "grant.created", targetType: "grant", targetId: g.id, details: { label: input.label, serverId: input.serverId } });
     return g;
   });
-  return { ...grant, token };
+  return { ...grant, token, gatewayUrl: gatewayUrl(grant.serverId) };
 }
 
 export async function revokeGrant(db: Db, actor: Actor, orgId: string, grantId: string) {

@@ -5,6 +5,8 @@ import { recordAdminChange, type Actor } from "../admin-audit/record";
 import { publishPolicy } from "../policies/publish";
 import { pageArgs, toPage, type KeyValue } from "../api/pagination";
 import { NEWEST_FIRST } from "../validation/lists";
+import { gatewayUrl } from "./snippets";
+import { GRANT_CREATED_FIELDS } from "./grants";
 
 /** A page of grants, newest first, with when each was last used and its calls in the last 24 hours (from the audit log). */
 export async function listGrants(db: Db, orgId: string, q: { limit: number; cursor?: KeyValue[]; serverId?: string; active?: boolean }) {
@@ -37,15 +39,16 @@ export async function listGrants(db: Db, orgId: string, q: { limit: number; curs
   return { items, nextCursor };
 }
 
-/** A new token for the grant; the old one stops working on the next request. */
+/** A new token for the grant (returned once, with the gateway URL, as at creation); the old one stops working on the next request. */
 export async function rotateGrant(db: Db, actor: Actor, orgId: string, grantId: string) {
   const { token, prefix, hash } = newToken("tgg");
-  await db.$transaction(async (tx) => {
+  const grant = await db.$transaction(async (tx) => {
     const r = await tx.grant.updateMany({ where: { id: grantId, orgId, revokedAt: null }, data: { tokenHash: hash, tokenPrefix: prefix } });
     if (r.count === 0) throw new ApiError("not_found", "no active grant with this id");
     await recordAdminChange(tx, actor, { orgId, action: "grant.rotated", targetType: "grant", targetId: grantId, details: { prefix } });
+    return tx.grant.findUniqueOrThrow({ where: { id: grantId }, select: GRANT_CREATED_FIELDS });
   });
-  return { id: grantId, token, tokenPrefix: prefix };
+  return { ...grant, token, gatewayUrl: gatewayUrl(grant.serverId) };
 }
 
 /** Gives a grant its own policy (a document to publish, or an existing policy id), or null for the server's. */

@@ -458,7 +458,7 @@ export const ROUTES: RouteDoc[] = [
     params: SERVER_ID,
     query: listVersionsQuery,
     queryDocs: PAGINATION_DOCS,
-    responses: { 200: { description: "Versions with their document, newest first (none when nothing is published)", schema: "PolicyVersionPage" } },
+    responses: { 200: { description: "Versions with their document, author and time, newest first (none when nothing is published)", schema: "PolicyVersionPage" } },
   },
   {
     method: "POST",
@@ -466,7 +466,8 @@ export const ROUTES: RouteDoc[] = [
     operationId: "simulateCall",
     tag: "Policies",
     summary: "What the gateway would decide for a call",
-    description: "Evaluates one call against a draft (`policy`) or the published policy, with the tool's risk category when the server lists the tool. Counters are not touched.",
+    description:
+      "Evaluates one call against a draft (`policy`) or the published policy, with the tool's risk category when the server lists the tool. Counters are not touched. A tool waiting for review (new or changed on a server that asks for reviews) is denied whatever the policy says, as the gateway does: `pendingReview` is then true.",
     auth: { kind: "org", permission: "org.read" },
     params: SERVER_ID,
     body: {
@@ -563,7 +564,7 @@ export const ROUTES: RouteDoc[] = [
     summary: "Rotate a grant's token",
     auth: { kind: "org", permission: "grants.write" },
     params: GRANT_ID,
-    responses: { 200: { description: "The new token (shown this once); the old one stops at once", schema: "RotatedGrant" } },
+    responses: { 200: { description: "The grant with its new token (shown this once) and the gateway URL; the old token stops at once", schema: "CreatedGrant" } },
     errors: { 404: "no active grant with this id" },
   },
   {

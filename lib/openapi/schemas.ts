@@ -162,11 +162,20 @@ export const ServerPolicy = z.object({
   message: z.string().nullable(),
 });
 export const PublishedPolicy = z.object({ policyId: z.string(), version: z.number().int() });
+export const PolicyVersionAuthor = z
+  .object({
+    type: z.enum(["user", "api_key", "system"]),
+    id: z.string().nullable().describe("the user (`usr_…`) or API key (`key_…`)"),
+    name: z.string().nullable().describe("the person's name, or `API key <prefix>` for a key"),
+    email: z.string().nullable().describe("the person's email; null for keys"),
+  })
+  .describe("who published the version");
 export const PolicyVersion = z.object({
   version: z.number().int(),
   message: z.string().nullable(),
-  createdById: z.string().nullable().describe("the user who published it; null for API keys"),
-  createdAt: dateTime,
+  createdById: z.string().nullable().describe("the user who published it; null for API keys (see `author`)"),
+  createdAt: dateTime.describe("when it was published"),
+  author: PolicyVersionAuthor.nullable(),
   document: PolicyDocumentRef,
 });
 export const PolicyVersionPage = pageOf(PolicyVersion, "newest first");
@@ -188,6 +197,7 @@ export const SimulationResult = z.object({
   ),
   approval: z.object({ timeoutSeconds: z.number().int(), mode: z.enum(APPROVAL_MODES) }).nullable(),
   knownTool: z.boolean().describe("whether the server lists this tool (its risk category was used)"),
+  pendingReview: z.boolean().describe("the tool is new or changed and not reviewed yet: the gateway denies it whatever the policy says"),
 });
 
 const replayCounts = {
@@ -264,7 +274,6 @@ export const Grant = z.object({
   denied24h: z.number().int().describe("calls in the last 24 h not allowed"),
 });
 export const GrantPage = pageOf(Grant, "newest first");
-export const RotatedGrant = z.object({ id: z.string(), token: z.string().describe("the new token: shown this once"), tokenPrefix: z.string() });
 export const GrantPolicySet = z.object({ id: z.string(), policyId: z.string().nullable() });
 
 export const AuditEvent = z.object({
@@ -355,6 +364,7 @@ export const RESPONSE_SCHEMAS = {
   ServerPolicy,
   PublishedPolicy,
   PolicyVersion,
+  PolicyVersionAuthor,
   PolicyVersionPage,
   RecommendedPolicy,
   PolicyDraftAnswer,
@@ -363,7 +373,6 @@ export const RESPONSE_SCHEMAS = {
   CreatedGrant,
   Grant,
   GrantPage,
-  RotatedGrant,
   GrantPolicySet,
   AuditEvent,
   AuditPage,

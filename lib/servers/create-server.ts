@@ -11,6 +11,8 @@ export interface NewServer {
   /** Upstream credentials, e.g. { Authorization: "Bearer …" }; stored sealed, never shown again. */
   headers?: Record<string, string>;
   policyId?: string | null;
+  /** Deny new or changed tools until a policy manager reviews them (default true). */
+  reviewChangedTools?: boolean;
 }
 
 export async function createServer(db: Db, actor: Actor, orgId: string, input: NewServer) {
@@ -26,10 +28,11 @@ export async function createServer(db: Db, actor: Actor, orgId: string, input: N
           headersSealed: Object.keys(headers).length ? seal(JSON.stringify(headers)) : null,
           headerNames: Object.keys(headers),
           policyId: input.policyId ?? null,
+          reviewChangedTools: input.reviewChangedTools ?? true,
         },
         select: { id: true, name: true, url: true, transport: true, headerNames: true, policyId: true, createdAt: true },
       });
-      await recordAdminChange(tx, actor, { orgId, action: "server.created", targetType: "server", targetId: server.id, details: { name: input.name, url: input.url } });
+      await recordAdminChange(tx, actor, { orgId, action: "server.created", targetType: "server", targetId: server.id, details: { name: input.name, url: input.url, reviewChangedTools: input.reviewChangedTools ?? true } });
       return server;
     });
   } catch (err) {

@@ -12,10 +12,15 @@ export interface TestUpstream {
   url: string;
   calls: { tool: string; args: Record<string, unknown>; headers: http.IncomingHttpHeaders }[];
   requests: http.IncomingHttpHeaders[];
+  /** Lists one more tool (a plain one answering "ok") in the sessions opened from now on: a sync sees it as new. */
+  addTool(name: string, description?: string): void;
   close(): Promise<void>;
 }
 
-function buildServer(calls: TestUpstream["calls"], headersOf: () => http.IncomingHttpHeaders) {
+/** The operations of the multiplexed tool (as AWS Glue's in awslabs.aws-dataprocessing-mcp-server). */
+export const GLUE_OPERATIONS = ["create-job", "delete-job", "get-job", "get-jobs", "update-job", "start-job-run", "stop-job-run", "get-job-run"] as const;
+
+function buildServer(calls: TestUpstream["calls"], headersOf: () => http.IncomingHttpHeaders, extra: { name: string; description: string }[], multiplexed: boolean) {
   const server = new McpServer({ name: "test-upstream", version: "1.0.0" });
   const log = (tool: string, args: Record<string, unknown>) => calls.push({ tool, args, headers: headersOf() });
   const text = (t: string) => ({ content: [{ type: "text" as const, text: t }] });
@@ -41,13 +46,22 @@ function buildServer(calls: TestUpstream["calls"], headersOf: () => http.Incomin
     await new Promise((r) => setTimeout(r, a.ms));
     return text("slow done");
   });
+  if (multiplexed) {
+    server.registerTool(
+      "manage_aws_glue_jobs",
+      { description: "Manage AWS Glue jobs", inputSchema: { operation: z.enum(GLUE_OPERATIONS).describe("Operation to perform"), job_name: z.string().optional() } },
+      async (a) => (log("manage_aws_glue_jobs", a), text(`${a.operation} done`)),
+    );
+  }
+  for (const t of extra) server.registerTool(t.name, { description: t.description }, async () => (log(t.name, {}), text("ok")));
   return server;
 }
 
-export async function startTestUpstream(opts: { json?: boolean } = {}): Promise<TestUpstream> {
+export async function startTestUpstream(opts: { json?: boolean; multiplexed?: boolean } = {}): Promise<TestUpstream> {
   const calls: TestUpstream["calls"] = [];
   const requests: http.IncomingHttpHeaders[] = [];
   const transports = new Map<string, StreamableHTTPServerTransport>();
+  const extra: { name: string; description: string }[] = [];
   let current: http.IncomingHttpHeaders = {};
   const httpServer = http.createServer(async (req, res) => {
     requests.push(req.headers);
@@ -65,7 +79,7 @@ export async function startTestUpstream(opts: { json?: boolean } = {}): Promise<
         onsessioninitialized: (id) => void transports.set(id, transport!),
       });
       transport.onclose = () => transport?.sessionId && transports.delete(transport.sessionId);
-      await buildServer(calls, () => current).connect(transport);
+      await buildServer(calls, () => current, [...extra], opts.multiplexed === true).connect(transport);
     }
     await transport.handleRequest(req, res);
   });
@@ -75,6 +89,9 @@ export async function startTestUpstream(opts: { json?: boolean } = {}): Promise<
     url: `http://127.0.0.1:${port}/mcp`,
     calls,
     requests,
+    addTool(name, description = `The ${name} tool`) {
+      extra.push({ name, description });
+    },
     async close() {
       for (const t of transports.values()) await t.close().catch(() => {});
       httpServer.closeAllConnections();

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshDatabase } from "../helpers/postgres";
 import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
 import { startTestUpstream, type TestUpstream } from "../helpers/test-upstream";
-import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
+import { apiClient, basic, bearer, signInSession, uniqueEmail, PASSWORD } from "../helpers/http";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { PENDING_REVIEW } from "../../gateway/enforce/decide-call";
 import { freePort } from "../../lib/runtime/free-port";
 
 // The management API for servers, tools, policies, grants and the audit log: each endpoint's
@@ -17,7 +20,7 @@ async function org(tag: string) {
   const email = uniqueEmail(tag);
   await api("POST", "/api/v1/signup", { email, password: PASSWORD });
   const key = async (role: string) => (await api("POST", "/api/v1/api-keys", { name: role, role }, basic(email, PASSWORD))).body.key as string;
-  return { admin: await key("admin"), pm: await key("policy_manager"), viewer: await key("viewer") };
+  return { email, admin: await key("admin"), pm: await key("policy_manager"), viewer: await key("viewer") };
 }
 
 beforeAll(async () => {
@@ -26,7 +29,7 @@ beforeAll(async () => {
   api = apiClient(app.url);
   const a = await org("a");
   const b = await org("b");
-  Object.assign(k, { a: a.admin, aPm: a.pm, aViewer: a.viewer, b: b.admin });
+  Object.assign(k, { a: a.admin, aPm: a.pm, aViewer: a.viewer, b: b.admin, aEmail: a.email });
   const created = await api("POST", "/api/v1/servers", { name: "test upstream", url: upstream.url, headers: { "X-Api-Key": "k-123" } }, bearer(k.a));
   expect(created.status).toBe(201);
   serverId = created.body.server.id;
@@ -80,6 +83,18 @@ describe("servers", () => {
     expect(byName.delete_file.recommended.lane).not.toBe("allow");
   });
 
+  it("reviewChangedTools is set when the server is created, and the admin log records it", async () => {
+    const off = await api("POST", "/api/v1/servers", { name: "no review", url: upstream.url, sync: false, reviewChangedTools: false }, bearer(k.a));
+    expect(off.body.server.reviewChangedTools).toBe(false);
+    const on = await api("POST", "/api/v1/servers", { name: "with review", url: upstream.url, sync: false }, bearer(k.a));
+    expect(on.body.server.reviewChangedTools).toBe(true);
+    const log = (await api("GET", "/api/v1/audit/admin?limit=1000", undefined, bearer(k.a))).body.items as { action: string; targetId: string; details: Record<string, unknown> }[];
+    const of = (id: string) => log.filter((e) => e.targetId === id).map((e) => [e.action, e.details.reviewChangedTools]);
+    // One entry each, written with the server: no separate update after it.
+    expect(of(off.body.server.id)).toEqual([["server.created", false]]);
+    expect(of(on.body.server.id)).toEqual([["server.created", true]]);
+  });
+
   it("PATCH and DELETE: admins only, 404 for unknown ids", async () => {
     const s = (await api("POST", "/api/v1/servers", { name: "temp", url: upstream.url, sync: false }, bearer(k.a))).body.server;
     expect((await api("PATCH", `/api/v1/servers/${s.id}`, { name: "renamed" }, bearer(k.aViewer))).status).toBe(403);
@@ -106,6 +121,30 @@ describe("policy", () => {
     const versions = await api("GET", `/api/v1/servers/${serverId}/policy/versions`, undefined, bearer(k.aViewer));
     expect(versions.body.items.map((v: { version: number }) => v.version)).toEqual([1]);
   });
+
+  it("versions name who published them: a person, or an API key by its prefix; newest first, in pages", async () => {
+    const s = (await api("POST", "/api/v1/servers", { name: "authored", url: upstream.url, sync: false }, bearer(k.a))).body.server;
+    const doc = { version: "1", default: "deny" };
+    expect((await api("PUT", `/api/v1/servers/${s.id}/policy`, { document: doc, message: "by key" }, bearer(k.aPm))).status).toBe(200);
+    const session = await signInSession(app.url, k.aEmail, PASSWORD);
+    const byPerson = await api("PUT", `/api/v1/servers/${s.id}/policy`, { document: { ...doc, tools: { echo: {} } }, message: "by person" }, session);
+    expect(byPerson.status).toBe(200);
+    const keys = (await api("GET", "/api/v1/api-keys", undefined, bearer(k.a))).body.items as { id: string; prefix: string; role: string }[];
+    const pmKey = keys.find((x) => x.role === "policy_manager")!;
+    const all = await api("GET", `/api/v1/servers/${s.id}/policy/versions`, undefined, bearer(k.aViewer));
+    expect(all.body.nextCursor).toBeNull();
+    const [v2, v1] = all.body.items;
+    expect(v2).toMatchObject({ version: 2, message: "by person", author: { type: "user", email: k.aEmail.toLowerCase() } });
+    expect(v2.author.id).toMatch(/^usr_/);
+    expect(v1).toMatchObject({ version: 1, message: "by key", author: { type: "api_key", id: pmKey.id, name: `API key ${pmKey.prefix}`, email: null } });
+    for (const v of all.body.items) expect(Date.parse(v.createdAt)).toBeGreaterThan(Date.now() - 600_000);
+    const first = await api("GET", `/api/v1/servers/${s.id}/policy/versions?limit=1`, undefined, bearer(k.aViewer));
+    expect(first.body.items.map((v: { version: number }) => v.version)).toEqual([2]);
+    const second = await api("GET", `/api/v1/servers/${s.id}/policy/versions?limit=1&cursor=${first.body.nextCursor}`, undefined, bearer(k.aViewer));
+    expect(second.body.items).toEqual([v1]);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
 
   it("simulate answers with the decision of a draft or the published policy", async () => {
     const draft = { version: "1", default: "allow", tools: { delete_file: { action: "deny", on_deny: "never" } } };
@@ -147,6 +186,9 @@ describe("grants", () => {
     expect(JSON.stringify(list.body)).not.toContain(created.body.token);
     const rotated = await api("POST", `/api/v1/grants/${created.body.id}/rotate`, undefined, bearer(k.aPm));
     expect(rotated.body.token).not.toBe(created.body.token);
+    // The same answer as creation: the grant, its new token, and the gateway URL to use it with.
+    expect(rotated.body).toEqual({ ...created.body, token: expect.stringMatching(/^tgg_/), tokenPrefix: rotated.body.token.slice(0, created.body.tokenPrefix.length) });
+    expect(rotated.body.gatewayUrl).toBe(created.body.gatewayUrl);
     expect((await api("POST", `/api/v1/grants/${created.body.id}/rotate`, undefined, bearer(k.aViewer))).status).toBe(403);
     expect((await api("DELETE", `/api/v1/grants/${created.body.id}`, undefined, bearer(k.aPm))).status).toBe(204);
     expect((await api("DELETE", `/api/v1/grants/${created.body.id}`, undefined, bearer(k.aPm))).status).toBe(404);
@@ -212,5 +254,53 @@ describe("tenant isolation: org B's admin key reaches nothing of org A's", () =>
     expect((await api("GET", "/api/v1/grants", undefined, bearer(k.b))).body.items).toEqual([]);
     expect((await api("GET", `/api/v1/audit?serverId=${serverId}`, undefined, bearer(k.b))).body.items).toEqual([]);
     expect((await api("GET", "/api/v1/audit/admin", undefined, bearer(k.b))).body.items.every((e: { targetId: string }) => e.targetId !== serverId)).toBe(true);
+  });
+});
+
+describe("tools pending review: the simulator answers as the gateway does", () => {
+  it("a new tool is denied by both with the same message and rule until it is reviewed", async () => {
+    const changing = await startTestUpstream();
+    try {
+      const s = (await api("POST", "/api/v1/servers", { name: "changing", url: changing.url }, bearer(k.a))).body.server;
+      expect((await api("PUT", `/api/v1/servers/${s.id}/policy`, { document: { version: "1", default: "allow" } }, bearer(k.a))).status).toBe(200);
+      changing.addTool("fresh_tool");
+      expect((await api("POST", `/api/v1/servers/${s.id}/sync`, undefined, bearer(k.a))).body.added).toEqual(["fresh_tool"]);
+      const tools = (await api("GET", `/api/v1/servers/${s.id}/tools`, undefined, bearer(k.aViewer))).body.items as { name: string; pendingReview: boolean }[];
+      expect(tools.filter((t) => t.pendingReview).map((t) => t.name)).toEqual(["fresh_tool"]);
+
+      const simulate = (body: unknown) => api("POST", `/api/v1/servers/${s.id}/policy/simulate`, body, bearer(k.aViewer));
+      const simulated = (await simulate({ call: { tool: "fresh_tool" } })).body;
+      expect(simulated).toMatchObject({ effect: "deny", rule: PENDING_REVIEW.rule, message: PENDING_REVIEW.message, reason: PENDING_REVIEW.reason, pendingReview: true, knownTool: true });
+      // Whatever the draft says: the gateway checks review before any policy.
+      expect((await simulate({ policy: { version: "1", default: "allow", tools: { fresh_tool: {} } }, call: { tool: "fresh_tool" } })).body).toMatchObject({ effect: "deny", pendingReview: true });
+      expect((await simulate({ call: { tool: "echo", args: { message: "x" } } })).body).toMatchObject({ effect: "allow", pendingReview: false });
+
+      // The gateway: the same decision, message and rule, in the answer and in the audit log.
+      const grant = (await api("POST", `/api/v1/servers/${s.id}/grants`, { label: "review-test" }, bearer(k.a))).body;
+      const client = new Client({ name: "review-test", version: "1.0.0" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp/${s.id}`), { requestInit: { headers: bearer(grant.token) } }));
+      const denied = (await client.callTool({ name: "fresh_tool", arguments: {} })) as { isError?: boolean; content: { text: string }[] };
+      expect(denied.isError).toBe(true);
+      expect(denied.content[0].text).toContain(simulated.message);
+      let events: { decision: string; rulePointer: string | null; message: string | null }[] = [];
+      for (let i = 0; i < 100 && events.length === 0; i++) {
+        events = (await api("GET", `/api/v1/audit?serverId=${s.id}&tool=fresh_tool`, undefined, bearer(k.aViewer))).body.items;
+        if (events.length === 0) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(events).toEqual([expect.objectContaining({ decision: simulated.effect, rulePointer: simulated.rule, message: simulated.message })]);
+
+      // Reviewed: the policy decides again, in both.
+      expect((await api("POST", `/api/v1/servers/${s.id}/tools`, { review: ["fresh_tool"] }, bearer(k.aPm))).body.reviewed).toBe(1);
+      expect((await simulate({ call: { tool: "fresh_tool" } })).body).toMatchObject({ effect: "allow", pendingReview: false });
+      let allowed = false;
+      for (let i = 0; i < 100 && !allowed; i++) {
+        allowed = ((await client.callTool({ name: "fresh_tool", arguments: {} })) as { isError?: boolean }).isError !== true;
+        if (!allowed) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(allowed).toBe(true);
+      await client.close();
+    } finally {
+      await changing.close();
+    }
   });
 });

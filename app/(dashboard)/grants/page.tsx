@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { requireViewer, viewerCan } from "@/lib/auth/viewer";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { gatewayUrl } from "@/lib/grants/snippets";
 import { PageHeader } from "@/components/ui/page-header";
 import { GrantsManager } from "@/components/grants/grants-manager";
 
@@ -9,12 +8,10 @@ export const metadata: Metadata = { title: "Grants" };
 
 export default async function Page() {
   const viewer = await requireViewer("/grants");
-  // The public base URL (TOOLGATE_PUBLIC_URL) as the gateway URLs use it: "<base>/mcp/<serverId>".
-  const gatewayBase = gatewayUrl("-").slice(0, -"/mcp/-".length);
   return (
     <>
       <PageHeader title="Grants" description="Bearer tokens for your agents: one per agent, each bound to a server and a policy. Tokens are shown once." />
-      <GrantsManager key={viewer.org.id} canWrite={viewerCan(viewer, "grants.write")} gatewayBase={gatewayBase} roleLabel={ROLE_LABELS[viewer.role]} />
+      <GrantsManager key={viewer.org.id} canWrite={viewerCan(viewer, "grants.write")} roleLabel={ROLE_LABELS[viewer.role]} />
     </>
   );
 }

@@ -25,7 +25,6 @@ export const POST = withOrgApi({ permission: "servers.write" }, async ({ req, or
   }
   const db = getDb();
   const server = await createServer(db, actor, org.id, input);
-  if (input.reviewChangedTools === false) await db.server.update({ where: { id: server.id }, data: { reviewChangedTools: false } });
   let sync: unknown = null;
   if (input.sync !== false) {
     try {

@@ -3,7 +3,6 @@ import { createGrantSchema } from "@/lib/validation/servers";
 import { createGrant } from "@/lib/grants/grants";
 import { setGrantPolicy } from "@/lib/grants/queries";
 import { getServerOrThrow } from "@/lib/servers/queries";
-import { gatewayUrl } from "@/lib/grants/snippets";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/api/errors";
 import { validatePolicy } from "@/gateway/policy";
@@ -19,6 +18,7 @@ export const POST = withOrgApi<{ id: string }>({ permission: "grants.write" }, a
     if (!checked.ok) throw new ApiError("validation_failed", `the policy is invalid: ${checked.errors[0].path || "/"}: ${checked.errors[0].message}`, { errors: checked.errors });
   }
   const grant = await createGrant(db, actor, org.id, { serverId: params.id, label: input.label, policyId: input.policyId, metadata: input.metadata });
-  if (input.policy !== undefined) await setGrantPolicy(db, actor, org.id, grant.id, { policy: input.policy });
-  return Response.json({ ...grant, gatewayUrl: gatewayUrl(params.id) }, { status: 201 });
+  if (input.policy === undefined) return Response.json(grant, { status: 201 });
+  const own = await setGrantPolicy(db, actor, org.id, grant.id, { policy: input.policy });
+  return Response.json({ ...grant, policyId: own.policyId }, { status: 201 });
 });
