@@ -8,9 +8,25 @@ import { cn } from "@/components/ui/cn";
 import { apiFetchDetailed } from "@/lib/client/api-details";
 import type { PolicyDocument } from "@/gateway/policy/schema";
 import { schemaProperties } from "@/components/servers/schema-view";
-import { EffectBadge } from "@/components/servers/policy-simulator";
-import type { InventoryTool, SimulateResult } from "@/components/servers/types";
+import type { Effect, InventoryTool, SimulateResult } from "@/components/servers/types";
 import { INPUT } from "./rule-fields";
+
+const EFFECTS: Record<Effect, { label: string; tone: string }> = {
+  allow: { label: "Allowed", tone: "bg-emerald-600 text-white ring-emerald-700" },
+  deny: { label: "Denied", tone: "bg-red-600 text-white ring-red-700" },
+  require_approval: { label: "Needs approval", tone: "bg-amber-400 text-amber-950 ring-amber-500" },
+  rate_limited: { label: "Rate limited", tone: "bg-orange-500 text-white ring-orange-600" },
+  hide: { label: "Hidden", tone: "bg-zinc-700 text-white ring-zinc-800" },
+};
+
+export function EffectBadge({ effect }: { effect: Effect }) {
+  const e = EFFECTS[effect] ?? { label: effect, tone: "bg-zinc-100 text-zinc-800 ring-zinc-300" };
+  return (
+    <span className={cn("inline-flex items-center rounded-md px-2.5 py-1 text-sm font-semibold ring-1 ring-inset", e.tone)} data-testid="effect" data-effect={effect}>
+      {e.label}
+    </span>
+  );
+}
 
 /** Example arguments from a tool's schema: its required properties (and ones with a default). */
 export function exampleArgs(schema: unknown): string {
