@@ -12,6 +12,7 @@ import { ConfigListener } from "../gateway-store/config-listener";
 import { PgAuditStore } from "../gateway-store/audit-store";
 import { PrismaApprovalStore } from "../gateway-store/approval-store";
 import { approvalEvents } from "../approvals/events";
+import { startApprovalNotifier } from "../approvals/webhook";
 import { legacyState } from "../../gateway/proxy/legacy/state";
 import type { GatewayDeps } from "../../gateway/proxy/context";
 
@@ -51,6 +52,9 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
   const auditStore = new PgAuditStore(databaseUrl);
   const audit = new AuditWriter({ store: auditStore, spillDir: path.resolve(env.TOOLGATE_DATA_DIR ?? ".toolgate", "audit-spill") });
   const publicUrl = env.TOOLGATE_PUBLIC_URL;
+  // Webhook notifications of new and decided requests (once per process; also when only Next
+  // serves /mcp through the route-handler adapter, which creates this runtime too).
+  startApprovalNotifier();
   const approvals = new PrismaApprovalStore(db, { onRequested: (approvalId, orgId) => void approvalEvents().emit("requested", { approvalId, orgId }) });
   // Requests past their expiry are closed by a sweeper (every replica runs one; the update is idempotent).
   const sweeper = setInterval(() => void approvals.expire().catch(() => {}), APPROVAL_SWEEP_MS);

@@ -7,6 +7,7 @@ import { listGrantsQuery, listNewestFirstQuery, listOldestFirstQuery, listServer
 import { auditFilterSchema, auditListQuery } from "../validation/audit";
 import { savePolicyDraftSchema } from "../validation/policy-drafts";
 import { replaySchema } from "../validation/replay";
+import { approvalWebhookSchema, approveApprovalSchema, denyApprovalSchema, listApprovalsQuery } from "../validation/approvals";
 import type { ResponseSchemaName } from "./schemas";
 
 /**
@@ -68,6 +69,7 @@ export const TAGS = {
   Policies: "The server's policy: read, publish, versions, simulate, replay",
   Grants: "Bearer tokens agents use at the gateway",
   Audit: "The decision log and the admin log",
+  Approvals: "Tool calls waiting for a person: the inbox, decisions, the webhook",
   Meta: "This document",
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -75,6 +77,7 @@ export type Tag = keyof typeof TAGS;
 const POLICY_REF: SchemaPatch = { $ref: "#/components/schemas/PolicyDocument" };
 const SERVER_ID = { id: "server id (`srv_…`)" };
 const GRANT_ID = { id: "grant id (`gnt_…`)" };
+const APPROVAL_ID = { id: "approval request id (`apr_…`)" };
 const PAGINATION_DOCS = { limit: "page size (1–1000)", cursor: "the `nextCursor` of the previous page" };
 
 export const ROUTES: RouteDoc[] = [
@@ -645,6 +648,127 @@ export const ROUTES: RouteDoc[] = [
     query: listNewestFirstQuery,
     queryDocs: PAGINATION_DOCS,
     responses: { 200: { description: "A page of changes, newest first", schema: "AdminLogPage" } },
+  },
+
+  // ── Approvals ────────────────────────────────────────────────────────────
+  {
+    method: "GET",
+    path: "/api/v1/approvals",
+    operationId: "listApprovals",
+    tag: "Approvals",
+    summary: "Approval requests",
+    description:
+      "Calls a `require_approval` rule holds for a person, pending first, then newest first; each with the call's arguments in full, who asked (server, grant), the tool's risk, the rule, the decision and the audit events linked to it. A request past its expiry is `expired` even before the sweeper closes it.",
+    auth: { kind: "org", permission: "org.read" },
+    query: listApprovalsQuery,
+    queryDocs: {
+      status: "only these statuses, comma-separated: pending, approved, denied, expired, used",
+      serverId: "only this server's requests",
+      grantId: "only this grant's requests",
+      tool: "only this tool (exact name)",
+      ...PAGINATION_DOCS,
+    },
+    responses: { 200: { description: "A page of requests", schema: "ApprovalPage" } },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/approvals/count",
+    operationId: "countPendingApprovals",
+    tag: "Approvals",
+    summary: "How many requests are pending",
+    description: "Light enough to poll (the dashboard's badge).",
+    auth: { kind: "org", permission: "org.read" },
+    responses: { 200: { description: "The number of pending requests", schema: "ApprovalCount" } },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/approvals/{id}",
+    operationId: "getApproval",
+    tag: "Approvals",
+    summary: "An approval request",
+    auth: { kind: "org", permission: "org.read" },
+    params: APPROVAL_ID,
+    responses: { 200: { description: "The request", schema: "Approval" } },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/approvals/{id}/approve",
+    operationId: "approveApproval",
+    tag: "Approvals",
+    summary: "Approve a request",
+    description:
+      "The agent's same call (same grant, tool and arguments) then runs once, if made before the approval expires (the rule's timeout, counted from now). Written to the admin log.",
+    auth: { kind: "org", permission: "approvals.decide" },
+    params: APPROVAL_ID,
+    body: { schema: approveApprovalSchema, name: "ApproveRequest", example: { comment: "checked with finance" } },
+    responses: { 200: { description: "The request, approved", schema: "Approval" } },
+    errors: { 409: "already decided (`details.decidedBy` says by whom) or expired" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/approvals/{id}/deny",
+    operationId: "denyApproval",
+    tag: "Approvals",
+    summary: "Deny a request",
+    description: "`comment` is required: the agent is told it when it retries the call. Written to the admin log.",
+    auth: { kind: "org", permission: "approvals.decide" },
+    params: APPROVAL_ID,
+    body: { schema: denyApprovalSchema, name: "DenyRequest", example: { comment: "refunds over €1,000 go through finance" } },
+    responses: { 200: { description: "The request, denied", schema: "Approval" } },
+    errors: { 409: "already decided (`details.decidedBy` says by whom) or expired" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/approval-webhook",
+    operationId: "getApprovalWebhook",
+    tag: "Approvals",
+    summary: "The approval webhook and its last deliveries",
+    description: "Never the secret.",
+    auth: { kind: "org", permission: "org.manage" },
+    responses: { 200: { description: "The webhook (null when none) and the last 20 delivery attempts", schema: "ApprovalWebhookAnswer" } },
+  },
+  {
+    method: "PUT",
+    path: "/api/v1/approval-webhook",
+    operationId: "putApprovalWebhook",
+    tag: "Approvals",
+    summary: "Set the approval webhook",
+    description:
+      "New and decided requests are POSTed to `url` as JSON (a top-level `text` for Slack incoming webhooks, plus `event` and `approval`), with `X-Toolgate-Signature: sha256=<hex HMAC-SHA256 of the body>`, `X-Toolgate-Event` and `X-Toolgate-Delivery`; network errors, 5xx and 429 are retried 4 times (after 1, 4, 16 and 60 s). The URL is checked as upstream URLs are (private addresses refused with `TOOLGATE_ALLOW_PRIVATE_UPSTREAMS=false`). Creating the webhook generates its secret, returned this once.",
+    auth: { kind: "org", permission: "org.manage" },
+    body: { schema: approvalWebhookSchema, name: "ApprovalWebhookRequest", example: { url: "https://hooks.slack.com/services/T000/B000/XXXX", enabled: true } },
+    responses: { 200: { description: "The webhook; `secret` when it was created now", schema: "SavedApprovalWebhook" } },
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/approval-webhook",
+    operationId: "deleteApprovalWebhook",
+    tag: "Approvals",
+    summary: "Remove the approval webhook",
+    auth: { kind: "org", permission: "org.manage" },
+    responses: { 204: { description: "Removed" } },
+    errors: { 404: "no webhook is set up" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/approval-webhook/secret",
+    operationId: "rotateApprovalWebhookSecret",
+    tag: "Approvals",
+    summary: "A new signing secret",
+    auth: { kind: "org", permission: "org.manage" },
+    responses: { 200: { description: "The new secret, shown this once; the old one stops signing at once", schema: "WebhookSecret" } },
+    errors: { 404: "no webhook is set up" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/approval-webhook/test",
+    operationId: "testApprovalWebhook",
+    tag: "Approvals",
+    summary: "Send a test event",
+    description: "One signed `test` event, not retried; logged with the deliveries.",
+    auth: { kind: "org", permission: "org.manage" },
+    responses: { 200: { description: "What the receiver answered", schema: "WebhookTestResult" } },
+    errors: { 404: "no webhook is set up" },
   },
 
   // ── Meta ─────────────────────────────────────────────────────────────────

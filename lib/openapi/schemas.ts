@@ -19,6 +19,13 @@ const cursor = z.string().nullable().describe("pass as `cursor` to get the next 
 /** Every list answers one envelope: a page of items and the cursor of the next page. */
 const pageOf = <T extends z.ZodType>(item: T, order: string) => z.object({ items: z.array(item).describe(order), nextCursor: cursor });
 
+export const ApprovalDecider = z.object({
+  type: z.enum(["user", "api_key", "unknown"]).describe("a member, or an API key"),
+  id: z.string(),
+  name: z.string().nullable().describe("the member's name, or the key's name"),
+  email: z.string().nullable().describe("the member's email; null for keys"),
+});
+
 export const ErrorBody = z
   .object({
     error: z.object({
@@ -34,6 +41,8 @@ export const ErrorBody = z
             .optional()
             .describe("every error of an invalid policy document"),
           kind: z.enum(["dns", "refused", "tls", "unauthorized", "not_mcp", "timeout", "other"]).optional().describe("why an upstream could not be reached (`upstream_error`)"),
+          status: z.string().optional().describe("a decided approval request's status (`conflict`)"),
+          decidedBy: ApprovalDecider.nullable().optional().describe("who decided the approval request first (`conflict`)"),
         })
         .optional(),
     }),
@@ -195,7 +204,7 @@ export const SimulationResult = z.object({
   limits: z.array(
     z.object({ counter: z.string(), window: z.enum(LIMIT_WINDOWS), max: z.number(), scope: z.enum(LIMIT_SCOPES), cost: z.number(), rule: z.string() }),
   ),
-  approval: z.object({ timeoutSeconds: z.number().int(), mode: z.enum(APPROVAL_MODES) }).nullable(),
+  approval: z.object({ timeoutSeconds: z.number().int(), mode: z.enum(APPROVAL_MODES), holdSeconds: z.number().int().describe("hold mode: how long the call is kept open") }).nullable(),
   knownTool: z.boolean().describe("whether the server lists this tool (its risk category was used)"),
   pendingReview: z.boolean().describe("the tool is new or changed and not reviewed yet: the gateway denies it whatever the policy says"),
 });
@@ -335,6 +344,56 @@ export const AdminLogEntry = z.object({
 });
 export const AdminLogPage = pageOf(AdminLogEntry, "newest first");
 
+export const Approval = z.object({
+  id: z.string().describe("`apr_…`; agents are told it, and the page `/approvals/<id>`"),
+  status: z.enum(["pending", "approved", "denied", "expired", "used"]).describe("`approved`: usable once until `expiresAt`; `used`: the call ran on it"),
+  tool: z.string(),
+  args: json.describe("the call's arguments, in full"),
+  argsDigest: z.string().describe("SHA-256 (hex) of the canonicalized arguments: the approval holds for exactly these"),
+  server: z.object({ id: z.string(), name: z.string() }),
+  grant: z.object({ id: z.string(), label: z.string() }).describe("the agent's grant that made the call"),
+  risk: z.object({ category: z.string(), level: z.string() }).nullable().describe("the tool's risk from the inventory; null when the tool is not in it"),
+  rulePointer: z.string().nullable().describe("the rule that asked for approval (JSON pointer into the policy)"),
+  policyVersion: z.number().int().nullable(),
+  requestedAt: dateTime,
+  expiresAt: dateTime.describe("pending: when the request lapses; approved: until when the call may run on it"),
+  decidedAt: nullableDate,
+  decidedBy: ApprovalDecider.nullable(),
+  comment: z.string().nullable().describe("the approver's comment; a denial's reason, which the agent is told"),
+  usedAt: nullableDate,
+  auditEventIds: z.array(z.string()).describe("the audit events of the calls linked to this request, oldest first"),
+});
+export const ApprovalPage = pageOf(Approval, "pending first, then newest first");
+export const ApprovalCount = z.object({ pending: z.number().int().describe("requests waiting for a decision") });
+const ApprovalWebhookSettings = z.object({ url: z.string(), enabled: z.boolean(), createdAt: dateTime, updatedAt: dateTime });
+export const WebhookDelivery = z.object({
+  id: z.string(),
+  deliveryId: z.string().describe("the `X-Toolgate-Delivery` header: the same for each attempt of one event"),
+  event: z.enum(["approval.requested", "approval.decided", "test"]),
+  approvalId: z.string().nullable(),
+  url: z.string(),
+  attempt: z.number().int().describe("1 to 5"),
+  statusCode: z.number().int().nullable().describe("the receiver's answer; null when it could not be reached"),
+  error: z.string().nullable(),
+  durationMs: z.number().int().nullable(),
+  createdAt: dateTime,
+});
+export const ApprovalWebhookAnswer = z.object({
+  webhook: ApprovalWebhookSettings.nullable().describe("null when none is set up"),
+  deliveries: z.array(WebhookDelivery).describe("the last 20 attempts, newest first"),
+});
+export const SavedApprovalWebhook = z.object({
+  webhook: ApprovalWebhookSettings,
+  secret: z.string().nullable().describe("`whsec_…`, the signing secret: only when the webhook was created by this request, shown this once"),
+});
+export const WebhookSecret = z.object({ secret: z.string().describe("the new signing secret, shown this once") });
+export const WebhookTestResult = z.object({
+  attempt: z.number().int(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  ok: z.boolean().describe("the receiver answered 2xx"),
+});
+
 /** Named response schemas: each becomes `#/components/schemas/<name>`. */
 export const RESPONSE_SCHEMAS = {
   Error: ErrorBody,
@@ -380,6 +439,15 @@ export const RESPONSE_SCHEMAS = {
   AuditStats,
   AdminLogEntry,
   AdminLogPage,
+  ApprovalDecider,
+  Approval,
+  ApprovalPage,
+  ApprovalCount,
+  WebhookDelivery,
+  ApprovalWebhookAnswer,
+  SavedApprovalWebhook,
+  WebhookSecret,
+  WebhookTestResult,
 } as const;
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
 

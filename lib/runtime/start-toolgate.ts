@@ -7,6 +7,7 @@ import { startHttpServer, type NodeHandler } from "./http-server";
 import { applyMigrations } from "../db/migrations/apply";
 import { disconnectDb } from "../db/client";
 import { closeGateway, getGateway } from "../gateway/runtime";
+import { startApprovalNotifier } from "../approvals/webhook";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -60,6 +61,7 @@ export async function startToolgate(opts: StartOptions = {}): Promise<RunningToo
       schemaPath: path.join(ROOT, "prisma/schema.prisma"),
       onProgress: log,
     });
+    startApprovalNotifier();
     log(applied.length ? `applied ${applied.length} migration(s): ${applied.join(", ")}` : "database schema is up to date");
     // TOOLGATE_GATEWAY_VIA_NEXT=1 sends /mcp/* through Next's route handler instead of the fast
     // path (for tests of the adapter, and to compare the two in the benchmark).

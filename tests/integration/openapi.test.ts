@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -361,6 +363,55 @@ describe("a running Toolgate answers as documented", () => {
     conforms("GET", "/api/v1/audit/admin", await api("GET", "/api/v1/audit/admin?limit=500", undefined, v));
     conforms("GET", "/api/v1/audit/admin", await api("GET", "/api/v1/audit/admin"));
     conforms("POST", "/api/v1/servers/{id}/sync", await api("POST", `/api/v1/servers/${id}/sync`, undefined, v));
+  });
+
+  it("approval requests, decisions and the webhook", async () => {
+    const a = bearer(adminKey);
+    const v = bearer(viewerKey);
+    const created = await api("POST", "/api/v1/servers", { name: "approvals upstream", url: upstream.url }, a);
+    const id = created.body.server.id as string;
+    await api("PUT", `/api/v1/servers/${id}/policy`, { document: { version: "1", default: "allow", tools: { echo: { action: "require_approval" } } } }, a);
+    const grant = await api("POST", `/api/v1/servers/${id}/grants`, { label: "approvals agent" }, a);
+    const client = new Client({ name: "openapi-test", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp/${id}`), { requestInit: { headers: bearer(grant.body.token) } }));
+    const ids: string[] = [];
+    for (const message of ["one", "two", "three"]) {
+      const r = await client.callTool({ name: "echo", arguments: { message } });
+      ids.push(/approval id (apr_[0-9a-f]+)/.exec((r.content as { text: string }[])[0].text)![1]);
+    }
+    await client.close();
+
+    conforms("GET", "/api/v1/approvals", await api("GET", `/api/v1/approvals?serverId=${id}&limit=2`, undefined, v));
+    conforms("GET", "/api/v1/approvals", await api("GET", "/api/v1/approvals?status=nope", undefined, v));
+    conforms("GET", "/api/v1/approvals/count", await api("GET", "/api/v1/approvals/count", undefined, v));
+    conforms("GET", "/api/v1/approvals/{id}", await api("GET", `/api/v1/approvals/${ids[0]}`, undefined, v));
+    conforms("GET", "/api/v1/approvals/{id}", await api("GET", "/api/v1/approvals/apr_nope", undefined, v));
+    conforms("POST", "/api/v1/approvals/{id}/approve", await api("POST", `/api/v1/approvals/${ids[0]}/approve`, { comment: "ok" }, a));
+    conforms("POST", "/api/v1/approvals/{id}/approve", await api("POST", `/api/v1/approvals/${ids[1]}/approve`, {}, v));
+    conforms("POST", "/api/v1/approvals/{id}/deny", await api("POST", `/api/v1/approvals/${ids[1]}/deny`, { comment: "no" }, a));
+    conforms("POST", "/api/v1/approvals/{id}/deny", await api("POST", `/api/v1/approvals/${ids[2]}/deny`, {}, a));
+    const conflict = await api("POST", `/api/v1/approvals/${ids[0]}/deny`, { comment: "too late" }, a);
+    expect(conflict.status).toBe(409);
+    conforms("POST", "/api/v1/approvals/{id}/deny", conflict);
+    conforms("GET", "/api/v1/approvals", await api("GET", `/api/v1/approvals?serverId=${id}`, undefined, v));
+
+    const receiver = http.createServer((req, res) => req.resume().on("end", () => res.end("ok")));
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    try {
+      const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      conforms("GET", "/api/v1/approval-webhook", await api("GET", "/api/v1/approval-webhook", undefined, a));
+      conforms("POST", "/api/v1/approval-webhook/test", await api("POST", "/api/v1/approval-webhook/test", undefined, a));
+      conforms("PUT", "/api/v1/approval-webhook", await api("PUT", "/api/v1/approval-webhook", { url }, a));
+      conforms("PUT", "/api/v1/approval-webhook", await api("PUT", "/api/v1/approval-webhook", { url: "nope" }, a));
+      conforms("PUT", "/api/v1/approval-webhook", await api("PUT", "/api/v1/approval-webhook", { url }, v));
+      conforms("POST", "/api/v1/approval-webhook/test", await api("POST", "/api/v1/approval-webhook/test", undefined, a));
+      conforms("POST", "/api/v1/approval-webhook/secret", await api("POST", "/api/v1/approval-webhook/secret", undefined, a));
+      conforms("GET", "/api/v1/approval-webhook", await api("GET", "/api/v1/approval-webhook", undefined, a));
+      conforms("DELETE", "/api/v1/approval-webhook", await api("DELETE", "/api/v1/approval-webhook", undefined, a));
+      conforms("DELETE", "/api/v1/approval-webhook", await api("DELETE", "/api/v1/approval-webhook", undefined, a));
+    } finally {
+      await new Promise((r) => receiver.close(r));
+    }
   });
 
   it("every documented success answer was seen (session-only routes excepted)", () => {

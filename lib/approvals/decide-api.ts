@@ -1,0 +1,32 @@
+import type { Db } from "../db/client";
+import type { Actor } from "../admin-audit/record";
+import { ApiError } from "../api/errors";
+import { decideApproval, type ApprovalDecision } from "./decide";
+import { startApprovalNotifier } from "./webhook";
+import { deciderLabel, getApproval, resolveDeciders, type ApprovalItem } from "./queries";
+
+/**
+ * decideApproval for the API: answers the request as GET /approvals/{id} shows it. A 409 (decided
+ * first by someone else, or expired) passes through with who decided, for people, in the message
+ * and in `details.decidedBy`.
+ */
+export async function decideAndDescribe(db: Db, actor: Actor, orgId: string, id: string, decision: ApprovalDecision, comment: string | null): Promise<ApprovalItem> {
+  // A replica that decides before its gateway ever ran still notifies (idempotent).
+  startApprovalNotifier();
+  // Ids of other organizations are not found, before anything is decided.
+  await getApproval(db, orgId, id);
+  try {
+    await decideApproval(db, actor, orgId, id, decision, comment);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === "conflict") {
+      const details = (err.details ?? {}) as { status?: string; decidedById?: string | null };
+      if (details.decidedById) {
+        const who = (await resolveDeciders(db, orgId, [details.decidedById])).get(details.decidedById) ?? null;
+        throw new ApiError("conflict", `${err.message} by ${deciderLabel(who)}`, { status: details.status, decidedBy: who });
+      }
+      throw new ApiError("conflict", err.message, { status: details.status });
+    }
+    throw err;
+  }
+  return getApproval(db, orgId, id);
+}
