@@ -51,6 +51,8 @@ function inventoryTool(t: ToolRow, reviewChangedTools: boolean) {
     annotations: t.annotations,
     risk: { category: t.riskCategory, level: t.riskLevel, reasons: t.riskReasons as string[] },
     recommended: rated.recommended,
+    // Multiplexed tools: the argument choosing the operation and each operation's own rating.
+    operations: rated.operations ?? null,
     definitionHash: t.definitionHash,
     firstSeenAt: t.firstSeenAt,
     changedAt: t.changedAt,
