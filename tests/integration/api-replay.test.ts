@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { freshDatabase } from "../helpers/postgres";
 import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
 import { startTestUpstream, type TestUpstream } from "../helpers/test-upstream";
-import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
+import { apiClient, basic, bearer, signInSession, uniqueEmail, PASSWORD } from "../helpers/http";
 
 // POST /api/v1/servers/{id}/policy/replay against real PostgreSQL and a real gateway: calls go
 // through the gateway with the SDK, the audit writer stores them, and replay reads them back.
@@ -256,32 +256,13 @@ describe("replay: errors", () => {
 
   it("403 for a signed-in person who belongs to no organization", async () => {
     // Sign in through next-auth's credentials flow, then lose the only membership.
-    const jar = new Map<string, string>();
-    const keep = (res: Response) => {
-      for (const c of res.headers.getSetCookie()) {
-        const [pair] = c.split(";");
-        const i = pair.indexOf("=");
-        jar.set(pair.slice(0, i), pair.slice(i + 1));
-      }
-    };
-    const cookie = () => [...jar].map(([n, v]) => `${n}=${v}`).join("; ");
-    const csrfRes = await fetch(`${app.url}/api/auth/csrf`);
-    keep(csrfRes);
-    const { csrfToken } = await csrfRes.json();
     const email = uniqueEmail("alone");
     await api("POST", "/api/v1/signup", { email, password: PASSWORD });
-    const login = await fetch(`${app.url}/api/auth/callback/credentials`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-      body: new URLSearchParams({ csrfToken, email, password: PASSWORD, json: "true" }),
-    });
-    keep(login);
-    expect([...jar.keys()].some((n) => n.includes("session-token"))).toBe(true);
-    const signedIn = await api("POST", `/api/v1/servers/${serverId}/policy/replay`, { policy: published }, { cookie: cookie() });
+    const session = await signInSession(app.url, email, PASSWORD);
+    const signedIn = await api("POST", `/api/v1/servers/${serverId}/policy/replay`, { policy: published }, session);
     expect(signedIn.status).toBe(404); // a member of their own organization: org A's server is not theirs
     await sql.query(`DELETE FROM "Membership" WHERE "userId" = (SELECT id FROM "User" WHERE email = $1)`, [email]);
-    const alone = await api("POST", `/api/v1/servers/${serverId}/policy/replay`, { policy: published }, { cookie: cookie() });
+    const alone = await api("POST", `/api/v1/servers/${serverId}/policy/replay`, { policy: published }, session);
     expect(alone.status).toBe(403);
     expect(alone.body.error.code).toBe("forbidden");
   });

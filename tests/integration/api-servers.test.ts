@@ -8,8 +8,8 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { PENDING_REVIEW } from "../../gateway/enforce/decide-call";
 import { freePort } from "../../lib/runtime/free-port";
 
-// The management API for servers, tools, policies, grants and the audit log: each endpoint's
-// success and failure cases, roles, and tenant isolation (org B can reach nothing of org A).
+// The management API for servers, tools, policies, grants and the audit log: what each endpoint
+// does, and its failures. Every route's 400/401/403/404 and tenant isolation: api-matrix.test.ts.
 let app: ToolgateProcess;
 let upstream: TestUpstream;
 let api: ReturnType<typeof apiClient>;
@@ -28,8 +28,7 @@ beforeAll(async () => {
   app = await startToolgateProcess({ databaseUrl: await freshDatabase("apisrv") });
   api = apiClient(app.url);
   const a = await org("a");
-  const b = await org("b");
-  Object.assign(k, { a: a.admin, aPm: a.pm, aViewer: a.viewer, b: b.admin, aEmail: a.email });
+  Object.assign(k, { a: a.admin, aPm: a.pm, aViewer: a.viewer, aEmail: a.email });
   const created = await api("POST", "/api/v1/servers", { name: "test upstream", url: upstream.url, headers: { "X-Api-Key": "k-123" } }, bearer(k.a));
   expect(created.status).toBe(201);
   serverId = created.body.server.id;
@@ -145,7 +144,6 @@ describe("policy", () => {
     expect(second.body.nextCursor).toBeNull();
   });
 
-
   it("simulate answers with the decision of a draft or the published policy", async () => {
     const draft = { version: "1", default: "allow", tools: { delete_file: { action: "deny", on_deny: "never" } } };
     const denied = await api("POST", `/api/v1/servers/${serverId}/policy/simulate`, { policy: draft, call: { tool: "delete_file", args: { path: "/" } } }, bearer(k.aViewer));
@@ -225,35 +223,6 @@ describe("audit", () => {
     expect(admin.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(["server.created", "server.synced", "policy.published", "grant.created", "grant.rotated", "grant.revoked"]));
     const stats = await api("GET", "/api/v1/audit/stats", undefined, bearer(k.aViewer));
     expect(stats.body).toHaveProperty("series");
-  });
-});
-
-describe("tenant isolation: org B's admin key reaches nothing of org A's", () => {
-  it("by listing and by id guessing", async () => {
-    expect((await api("GET", "/api/v1/servers", undefined, bearer(k.b))).body.items).toEqual([]);
-    for (const [method, path, body] of [
-      ["GET", `/api/v1/servers/${serverId}`],
-      ["PATCH", `/api/v1/servers/${serverId}`, { name: "pwned" }],
-      ["DELETE", `/api/v1/servers/${serverId}`],
-      ["POST", `/api/v1/servers/${serverId}/sync`],
-      ["GET", `/api/v1/servers/${serverId}/tools`],
-      ["GET", `/api/v1/servers/${serverId}/policy`],
-      ["PUT", `/api/v1/servers/${serverId}/policy`, { document: { version: "1", default: "allow" } }],
-      ["GET", `/api/v1/servers/${serverId}/policy/versions`],
-      ["POST", `/api/v1/servers/${serverId}/policy/simulate`, { call: { tool: "echo" } }],
-      ["POST", `/api/v1/servers/${serverId}/grants`, { label: "x" }],
-    ] as [string, string, unknown?][]) {
-      const r = await api(method, path, body, bearer(k.b));
-      expect(r.status, `${method} ${path}`).toBe(404);
-    }
-    const aGrants = (await api("GET", "/api/v1/grants", undefined, bearer(k.a))).body.items;
-    for (const g of aGrants) {
-      expect((await api("DELETE", `/api/v1/grants/${g.id}`, undefined, bearer(k.b))).status).toBe(404);
-      expect((await api("POST", `/api/v1/grants/${g.id}/rotate`, undefined, bearer(k.b))).status).toBe(404);
-    }
-    expect((await api("GET", "/api/v1/grants", undefined, bearer(k.b))).body.items).toEqual([]);
-    expect((await api("GET", `/api/v1/audit?serverId=${serverId}`, undefined, bearer(k.b))).body.items).toEqual([]);
-    expect((await api("GET", "/api/v1/audit/admin", undefined, bearer(k.b))).body.items.every((e: { targetId: string }) => e.targetId !== serverId)).toBe(true);
   });
 });
 
