@@ -90,7 +90,9 @@ export function EventDrawer({ event, names, onClose, onFilter }: Props) {
               </Row>
               {event.approvalId && (
                 <Row label="Approval">
-                  <code className="font-mono text-xs">{event.approvalId}</code>
+                  <Link href={`/approvals/${event.approvalId}`} className="font-mono text-xs text-brand-700 hover:underline">
+                    {event.approvalId}
+                  </Link>
                 </Row>
               )}
             </Section>

@@ -6,11 +6,13 @@ import { useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { Logo } from "./logo";
 import { NAV_ITEMS } from "./nav-items";
+import { usePendingApprovalCount } from "@/components/approvals/queries";
 
 export function Sidebar() {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
   const isActive = (href: string) => pathname === href || pathname.startsWith(`${href}/`);
+  const pending = usePendingApprovalCount().data ?? 0;
   return (
     <aside className="border-b border-zinc-200 bg-white md:sticky md:top-0 md:h-screen md:w-60 md:shrink-0 md:border-b-0 md:border-r">
       <div className="flex items-center justify-between px-5 py-4">
@@ -37,11 +39,20 @@ export function Sidebar() {
                 aria-current={isActive(item.href) ? "page" : undefined}
                 onClick={() => setOpen(false)}
                 className={cn(
-                  "block rounded-md px-3 py-2 text-sm font-medium",
+                  "flex items-center justify-between gap-2 rounded-md px-3 py-2 text-sm font-medium",
                   isActive(item.href) ? "bg-brand-50 text-brand-700" : "text-zinc-700 hover:bg-zinc-100 hover:text-zinc-900",
                 )}
               >
                 {item.label}
+                {item.href === "/approvals" && pending > 0 && (
+                  <span
+                    className="min-w-5 rounded-full bg-amber-500 px-1.5 py-0.5 text-center text-xs leading-none font-semibold text-white tabular-nums"
+                    data-testid="pending-approvals-badge"
+                  >
+                    {pending > 99 ? "99+" : pending}
+                    <span className="sr-only"> waiting for approval</span>
+                  </span>
+                )}
               </Link>
             </li>
           ))}

@@ -1,16 +1,20 @@
 import type { Metadata } from "next";
-import { requireViewer } from "@/lib/auth/viewer";
+import { Suspense } from "react";
+import { requireViewer, viewerCan } from "@/lib/auth/viewer";
+import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { PageHeader } from "@/components/ui/page-header";
-import { EmptyState } from "@/components/ui/empty-state";
+import { ApprovalsInbox } from "@/components/approvals/approvals-inbox";
 
 export const metadata: Metadata = { title: "Approvals" };
 
 export default async function Page() {
-  await requireViewer("/approvals");
+  const viewer = await requireViewer("/approvals");
   return (
     <>
-      <PageHeader title="Approvals" description="Tool calls waiting for a person to approve or deny them." />
-      <EmptyState title="No approvals waiting" body="When a rule requires approval, the call waits here until an admin or policy manager decides." />
+      <PageHeader title="Approvals" description="Tool calls a rule holds for a person: check the arguments, then approve or deny. The agent's same call runs once when approved." />
+      <Suspense>
+        <ApprovalsInbox key={viewer.org.id} canDecide={viewerCan(viewer, "approvals.decide")} roleLabel={ROLE_LABELS[viewer.role]} />
+      </Suspense>
     </>
   );
 }

@@ -7,6 +7,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
   const tabs = [{ href: "/settings", label: "General" }];
   if (viewerCan(viewer, "members.manage")) tabs.push({ href: "/settings/members", label: "Members" });
   if (viewerCan(viewer, "apikeys.manage")) tabs.push({ href: "/settings/api-keys", label: "API keys" });
+  if (viewerCan(viewer, "org.manage")) tabs.push({ href: "/settings/approvals", label: "Approvals" });
   return (
     <>
       <PageHeader title="Settings" description={`Organization settings for ${viewer.org.name}.`} />
