@@ -63,6 +63,20 @@ export function laneOfRule(rule: unknown): RecommendedLane {
 
 /** A recommended (or any) tool rule in words: "at most 30 calls a minute per grant; arguments validated". */
 export function describeRule(rule: unknown): string {
+  const ops = (rule as { operations?: Record<string, unknown> } | null)?.operations;
+  if (ops && typeof ops === "object") {
+    // A multiplexed tool's rule: one rule per operation; the tool's own fields cover the rest.
+    const lanes = Object.values(ops).map(laneOfRule);
+    const count = (lane: RecommendedLane) => lanes.filter((l) => l === lane).length;
+    const parts = [
+      count("allow") && `${count("allow")} allowed`,
+      count("rate_limit") && `${count("rate_limit")} rate-limited`,
+      count("require_approval") && `${count("require_approval")} behind approval`,
+      count("deny") && `${count("deny")} denied`,
+    ].filter(Boolean);
+    const others = laneOfRule({ ...(rule as object), operations: undefined }) === "deny" ? "other operations denied" : "other operations follow the tool's rule";
+    return `Per operation: ${parts.join(", ")}; ${others}`;
+  }
   const r = (rule ?? {}) as { action?: string; on_deny?: string; validate_input?: boolean; limits?: { max?: number; window?: string; scope?: string; increment_from?: string }[] };
   const parts: string[] = [];
   if (r.action === "deny") parts.push(r.on_deny ? `denied: “${r.on_deny}”` : "denied");

@@ -66,6 +66,8 @@ export function ToolItem({ tool, canReview, onReview, reviewing }: { tool: Inven
         </section>
       </div>
 
+      {tool.operations && <OperationsBreakdown tool={tool} />}
+
       <Annotations annotations={tool.annotations} />
 
       <div className="mt-3">
@@ -128,5 +130,41 @@ function Annotations({ annotations }: { annotations: Record<string, unknown> | n
       </ul>
       <span className="text-[11px] text-zinc-400">hints from the server, not trusted</span>
     </div>
+  );
+}
+
+/** A multiplexed tool's operations, each with its own rating and recommended rule. */
+function OperationsBreakdown({ tool }: { tool: InventoryTool }) {
+  const ops = tool.operations!;
+  const rules = ((tool.recommended.rule as { operations?: Record<string, unknown> }).operations ?? {}) as Record<string, unknown>;
+  return (
+    <details className="mt-3 rounded-md ring-1 ring-zinc-200 ring-inset" open={ops.items.length <= 12}>
+      <summary className="cursor-pointer px-3 py-2 text-xs font-medium text-zinc-700">
+        {ops.items.length} operations, chosen by <code className="font-mono">{ops.argument}</code>
+        <span className="font-normal text-zinc-500"> ({ops.source === "enum" ? "from its enum" : "listed in its description"}); each rated on its own</span>
+      </summary>
+      <table className="w-full text-xs" aria-label={`Operations of ${tool.name}`}>
+        <thead className="text-left text-zinc-500">
+          <tr>
+            <th className="px-3 py-1 font-medium">Operation</th>
+            <th className="px-3 py-1 font-medium">Risk</th>
+            <th className="hidden px-3 py-1 font-medium sm:table-cell">Recommended</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ops.items.map((op) => (
+            <tr key={op.name} className="border-t border-zinc-100 align-top">
+              <td className="px-3 py-1.5 font-mono break-all text-zinc-900">{op.name}</td>
+              <td className="px-3 py-1.5">
+                <span title={op.reasons.join("; ")}>
+                  <RiskBadge category={op.category} level={op.level} />
+                </span>
+              </td>
+              <td className="hidden px-3 py-1.5 text-zinc-700 sm:table-cell">{rules[op.name] !== undefined ? describeRule(rules[op.name]) : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }

@@ -58,6 +58,8 @@ export interface InventoryTool {
   removedAt: string | null;
   pendingReview: boolean;
   previousDefinition: ToolDefinition | null;
+  /** Multiplexed tools: the argument choosing the operation and each operation's own rating. */
+  operations?: { argument: string; source: "enum" | "description"; items: { name: string; category: RiskCategory; level: RiskLevel; reasons: string[] }[] } | null;
 }
 
 export interface ServerPolicy {

@@ -130,12 +130,25 @@ export const CreatedServer = z.object({
     .describe("the first tool listing, or why it failed (the server is saved either way); null with `sync: false`"),
 });
 
-const RecommendedRule = z.object({
+const RecommendedOperationRule = z.object({
   action: z.enum(["allow", "deny", "require_approval"]).optional(),
   limits: z.array(z.object({ counter: z.string(), window: z.enum(LIMIT_WINDOWS), max: z.number().int(), scope: z.literal("grant") })).optional(),
   validate_input: z.boolean().optional(),
   on_deny: z.string().optional(),
 });
+const RecommendedRule = RecommendedOperationRule.extend({
+  operation_argument: z.string().optional().describe("multiplexed tools: the argument naming the operation, when not `operation`"),
+  operations: z.record(z.string(), RecommendedOperationRule).optional().describe("multiplexed tools: a rule per operation; unlisted ones follow the tool's own fields (denied)"),
+});
+
+const OperationsBreakdown = z
+  .object({
+    argument: z.string().describe("the argument that selects the operation"),
+    source: z.enum(["enum", "description"]).describe("where the operations were read: the argument's enum, or a list in its description"),
+    items: z.array(z.object({ name: z.string(), category: z.enum(RISK_CATEGORIES), level: z.enum(RISK_LEVELS), reasons: z.array(z.string()) })),
+  })
+  .nullable()
+  .describe("multiplexed tools (one tool, many operations chosen by an argument): each operation's own rating; null for other tools");
 
 export const Tool = z.object({
   name: z.string(),
@@ -156,6 +169,7 @@ export const Tool = z.object({
   removedAt: nullableDate,
   pendingReview: z.boolean().describe("new or changed since the baseline and not reviewed: denied by the gateway"),
   previousDefinition: json.describe("the definition before the last change, for a diff; null when unchanged"),
+  operations: OperationsBreakdown,
 });
 export const ToolPage = pageOf(Tool, "by name");
 export const ToolsReviewed = z.object({ reviewed: z.number().int().describe("tools marked reviewed") });
