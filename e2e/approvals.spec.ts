@@ -1,5 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
 import { mkdirSync } from "node:fs";
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { startTestUpstream, type TestUpstream } from "../tests/helpers/test-upstream";
@@ -130,4 +133,40 @@ test("an agent's call waits in the inbox, a policy manager approves it, the retr
   await expect(viewer.getByTestId("decision")).toContainText("Approved by Avery");
   await agent.close();
   await context.close();
+});
+
+test("an admin sets up the approval webhook: the secret once, a signed test event, the delivery log", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const got: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (d) => (body += d)).on("end", () => (got.push({ headers: req.headers, body }), res.end("ok")));
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/toolgate`;
+  try {
+    await signUp(page, { email: uniqueEmail("hooks"), name: "Harper" });
+    await page.goto("/settings");
+    await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Approvals" }).click();
+    await expect(page.getByRole("heading", { name: "Approval webhook" })).toBeVisible();
+    await page.getByLabel("Webhook URL").fill(url);
+    await page.getByRole("button", { name: "Set up webhook" }).click();
+    const secret = await page.getByRole("textbox", { name: "Signing secret" }).inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await page.getByRole("button", { name: "Send a test event" }).click();
+    await expect(page.getByText("The receiver answered 200.")).toBeVisible();
+    expect(got).toHaveLength(1);
+    expect(got[0].headers["x-toolgate-event"]).toBe("test");
+    expect(got[0].headers["x-toolgate-signature"]).toBe(`sha256=${createHmac("sha256", secret).update(got[0].body).digest("hex")}`);
+    const log = page.getByRole("table");
+    await expect(log).toContainText("test");
+    await expect(log).toContainText(String(got[0].headers["x-toolgate-delivery"]));
+    await shoot(page, "settings-approval-webhook-1280");
+    // The secret is shown once: not after a reload.
+    await page.reload();
+    await expect(page.getByLabel("Webhook URL")).toHaveValue(url);
+    await expect(page.getByRole("textbox", { name: "Signing secret" })).toHaveCount(0);
+  } finally {
+    await new Promise((r) => receiver.close(r));
+  }
 });
