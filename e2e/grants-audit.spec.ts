@@ -119,6 +119,8 @@ test("create a grant, copy its snippet, call through the gateway, and find both 
   await expect(deniedRow).toContainText("Denied");
   await expect(deniedRow).toContainText("/default");
   await expect(page.getByRole("list", { name: "Top denied rules" })).toContainText("/default");
+  // Each denied rule links to the policy of its own server, with no server filter set.
+  await expect(page.getByRole("list", { name: "Top denied rules" }).getByRole("link", { name: "rule" })).toHaveAttribute("href", `/servers/${serverId}/policy?rule=%2Fdefault`);
   await expect(page.locator(".recharts-surface").first()).toBeVisible();
   await shoot(page, "audit-1280");
 
@@ -149,6 +151,9 @@ test("create a grant, copy its snippet, call through the gateway, and find both 
   await expect(page).toHaveURL(/decision=deny/);
   await expect(rows.filter({ hasText: "echo" })).toHaveCount(0);
   await expect(rows.filter({ hasText: "delete_file" })).toHaveCount(1);
+  // The charts follow every filter too.
+  await expect(page.getByRole("list", { name: "Top tools" })).not.toContainText("echo");
+  await expect(page.getByRole("list", { name: "Top tools" })).toContainText("delete_file");
   await page.getByRole("button", { name: "Clear filters" }).first().click();
   await expect(rows.filter({ hasText: "echo" })).toHaveCount(1);
 
@@ -195,6 +200,7 @@ test("create a grant, copy its snippet, call through the gateway, and find both 
   const rotated = await page.getByTestId("token-reveal").getByRole("textbox", { name: "Token" }).inputValue();
   expect(rotated).toMatch(/^tgg_/);
   expect(rotated).not.toBe(token);
+  await expect(page.getByTestId("token-reveal").getByRole("textbox", { name: "Gateway URL" })).toHaveValue(url);
   await expect(connect(url, token)).rejects.toThrow();
   const again = await connect(url, rotated);
   expect(textOf(await again.callTool({ name: "echo", arguments: { message: "rotated" } }))).toBe("rotated");
