@@ -204,6 +204,24 @@ test("build a policy with the lanes, publish it, and the gateway enforces it", a
     await expect(card(page, "Rate limit", "echo")).toHaveAttribute("data-highlighted", "true");
   });
 
+  await test.step("touch: a long press and a drag move a card", async () => {
+    const from = card(page, "Allow", "get-tiny-image");
+    await from.evaluate((el) => el.scrollIntoView({ block: "center" }));
+    const a = (await from.getByRole("button", { name: "get-tiny-image", exact: true }).boundingBox())!;
+    const b = (await lane(page, "Deny").boundingBox())!;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Emulation.setTouchEmulationEnabled", { enabled: true, maxTouchPoints: 1 });
+    const touch = (type: "touchStart" | "touchMove" | "touchEnd", x: number, y: number) =>
+      cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
+    const [x0, y0] = [a.x + a.width / 2, a.y + a.height / 2];
+    await touch("touchStart", x0, y0);
+    await page.waitForTimeout(400);
+    for (let i = 1; i <= 10; i++) await touch("touchMove", x0 + ((b.x + b.width / 2 - x0) * i) / 10, y0);
+    await touch("touchEnd", b.x + b.width / 2, y0);
+    await cdp.send("Emulation.setTouchEmulationEnabled", { enabled: false });
+    await expect(card(page, "Deny", "get-tiny-image")).toBeVisible();
+  });
+
   await test.step("someone else publishes first: told, shown the difference, then publish on top", async () => {
     const live = (await (await page.request.get(`/api/v1/servers/${serverId}/policy`)).json()) as { document: { tools: Record<string, unknown> } };
     const theirs = { ...live.document, tools: { ...live.document.tools, "get-tiny-image": { action: "deny" } } };

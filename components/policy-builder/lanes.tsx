@@ -68,6 +68,19 @@ const laneKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context, cur
   return { x: rect.left + Math.max(4, (rect.width - size.width) / 2), y: rect.top + 40 };
 };
 
+/**
+ * The pointer sensor for mice and pens only: a finger is the touch sensor's, which waits for a
+ * long press, so that swiping over the lanes still scrolls the page.
+ */
+class MouseOrPenSensor extends PointerSensor {
+  static activators = [
+    {
+      eventName: "onPointerDown" as const,
+      handler: ({ nativeEvent: e }: React.PointerEvent) => e.pointerType !== "touch" && e.isPrimary && e.button === 0,
+    },
+  ];
+}
+
 /** The pointer decides where it is over; the keyboard (no pointer) by the card's rectangle. */
 const collision: CollisionDetection = (args) => {
   const hits = pointerWithin(args);
@@ -90,7 +103,7 @@ export interface LanesProps {
 /** The five lanes, each a drop zone, with a card per tool. */
 export function Lanes({ view, visible, selected, onSelect, onMove, onOpen, readOnly, highlight, errorsByTool, defaultLane }: LanesProps) {
   const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(MouseOrPenSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 180, tolerance: 8 } }),
     useSensor(KeyboardSensor, { coordinateGetter: laneKeyboardCoordinates }),
   );
