@@ -38,7 +38,7 @@ let app: ToolgateProcess;
 let upstream: TestUpstream;
 let api: Testbed["api"];
 let sql: pg.Client;
-const keys = {} as Record<Role, string> & { b: string; spare: string };
+const keys = {} as Record<Role, string> & { b: string; c: string; spare: string };
 const sessions = {} as { a: Record<string, string>; joiner: Record<string, string>; homeless: Record<string, string> };
 const ids = {} as {
   orgA: string;
@@ -57,8 +57,10 @@ const ids = {} as {
   invitationToken: string;
   viewerKey: string;
   event: string;
+  approvalToApprove: string;
+  approvalToDeny: string;
 };
-const published = { version: "1", default: "deny", tools: { echo: {} } };
+const published = { version: "1", default: "deny", tools: { echo: {}, create_charge: { action: "require_approval" } } };
 
 async function signUp(tag: string, inviteToken?: string) {
   const email = uniqueEmail(tag);
@@ -105,6 +107,7 @@ beforeAll(async () => {
   expect((await api("DELETE", `/api/v1/members/${homelessMembership}`, undefined, bearer(keys.admin))).status).toBe(204);
   const joiner = await signUp("joiner");
   sessions.joiner = await signInSession(app.url, joiner.email, PASSWORD);
+  keys.c = (await keyOf(joiner.email, "admin")).key; // an organization with nothing in it
   ids.invitationToken = (await invite(joiner.email)).token;
   ids.invitationToWithdraw = (await invite(uniqueEmail("withdrawn"))).id;
   ids.invitationPending = (await invite(uniqueEmail("pending"))).id;
@@ -127,7 +130,18 @@ beforeAll(async () => {
   await client.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp/${ids.server}`), { requestInit: { headers: bearer(inUse.token) } }));
   await client.callTool({ name: "echo", arguments: { message: "hi" } });
   await client.callTool({ name: "delete_file", arguments: { path: "/tmp/x" } });
+  // Two calls waiting for a person (distinct arguments: the same ones wait on the same request).
+  const approval = async (amount: number) => {
+    const r = (await client.callTool({ name: "create_charge", arguments: { amount, currency: "eur" } })) as { content: { text: string }[] };
+    return /approval id (apr_[0-9a-f]+)/.exec(r.content[0].text)![1];
+  };
+  ids.approvalToApprove = await approval(5);
+  ids.approvalToDeny = await approval(6);
+  expect(ids.approvalToDeny).not.toBe(ids.approvalToApprove);
   await client.close();
+  // Org B has an approval webhook (org A's is set up by the PUT case).
+  const hook = upstream.url.replace(/\/mcp$/, "/hook");
+  expect((await api("PUT", "/api/v1/approval-webhook", { url: hook }, bearer(keys.b))).status).toBe(200);
   for (let i = 0; i < 100; i++) {
     const r = await sql.query(`SELECT id FROM "AuditEvent" WHERE "serverId" = $1 ORDER BY time`, [ids.server]);
     if (r.rows.length >= 2) {
@@ -269,6 +283,31 @@ const cases: Record<string, Case> = {
   "GET /api/v1/audit": { ok: () => ({ path: "/api/v1/audit" }), bad: () => ({ path: "/api/v1/audit?decision=maybe" }) },
   "GET /api/v1/audit/stats": { ok: () => ({ path: "/api/v1/audit/stats" }), bad: () => ({ path: "/api/v1/audit/stats?from=yesterday" }) },
   "GET /api/v1/audit/admin": { ok: () => ({ path: "/api/v1/audit/admin" }), bad: () => ({ path: "/api/v1/audit/admin?cursor=%E2%9C%97" }) },
+  "GET /api/v1/approvals": { ok: () => ({ path: "/api/v1/approvals" }), bad: () => ({ path: "/api/v1/approvals?status=maybe" }) },
+  "GET /api/v1/approvals/count": { ok: () => ({ path: "/api/v1/approvals/count" }) },
+  "GET /api/v1/approvals/{id}": { ok: () => ({ path: `/api/v1/approvals/${ids.approvalToApprove}` }), missing: () => ({ path: "/api/v1/approvals/apr_nope" }) },
+  "POST /api/v1/approvals/{id}/approve": {
+    ok: () => ({ path: `/api/v1/approvals/${ids.approvalToApprove}/approve`, body: { comment: "fine" } }),
+    bad: () => ({ path: `/api/v1/approvals/${ids.approvalToApprove}/approve`, body: { comment: 5 } }),
+    missing: () => ({ path: "/api/v1/approvals/apr_nope/approve", body: {} }),
+  },
+  "POST /api/v1/approvals/{id}/deny": {
+    ok: () => ({ path: `/api/v1/approvals/${ids.approvalToDeny}/deny`, body: { comment: "not now" } }),
+    bad: () => ({ path: `/api/v1/approvals/${ids.approvalToDeny}/deny`, body: {} }),
+    missing: () => ({ path: "/api/v1/approvals/apr_nope/deny", body: { comment: "x" } }),
+  },
+  // The webhook is the organization's own: a 404 is an organization without one (C's).
+  "GET /api/v1/approval-webhook": { ok: () => ({ path: "/api/v1/approval-webhook" }) },
+  "PUT /api/v1/approval-webhook": {
+    ok: () => ({ path: "/api/v1/approval-webhook", body: { url: upstream.url.replace(/\/mcp$/, "/hook"), enabled: true } }),
+    bad: () => ({ path: "/api/v1/approval-webhook", body: { url: "" } }),
+  },
+  "DELETE /api/v1/approval-webhook": {
+    ok: () => ({ path: "/api/v1/approval-webhook", as: bearer(keys.b) }),
+    missing: () => ({ path: "/api/v1/approval-webhook", as: bearer(keys.c) }),
+  },
+  "POST /api/v1/approval-webhook/secret": { ok: () => ({ path: "/api/v1/approval-webhook/secret" }), missing: () => ({ path: "/api/v1/approval-webhook/secret", as: bearer(keys.c) }) },
+  "POST /api/v1/approval-webhook/test": { ok: () => ({ path: "/api/v1/approval-webhook/test" }), missing: () => ({ path: "/api/v1/approval-webhook/test", as: bearer(keys.c) }) },
   "GET /api/v1/openapi.json": { ok: () => ({ path: "/api/v1/openapi.json" }) },
 };
 
@@ -324,6 +363,7 @@ for (const route of ROUTES) {
       it(`roles: ${allowed.join(", ")} pass, the others get 403`, async () => {
         for (const role of ROLES) {
           if (allowed.includes(role)) {
+            if (role === okRole(route)) continue; // its success test shows it
             // A request that passes authorization without changing anything: an invalid one, or
             // one for an unknown id, or (reads) the request itself.
             const probe = c.bad?.() ?? c.missing?.() ?? (route.method === "GET" ? c.ok() : null);
@@ -382,8 +422,8 @@ describe("coverage", () => {
 
 describe("tenant isolation: org B's admin sees nothing of org A's", () => {
   it("in any list, nor through filters and positions naming org A's ids", async () => {
-    const secrets = [ids.orgA, ids.server, ids.grantInUse, ids.adminMember, ids.invitationPending, ids.viewerKey, ids.event];
-    for (const path of ["/api/v1/orgs", "/api/v1/members", "/api/v1/invitations", "/api/v1/api-keys", "/api/v1/servers", "/api/v1/grants", "/api/v1/audit", "/api/v1/audit/admin", "/api/v1/audit/stats"]) {
+    const secrets = [ids.orgA, ids.server, ids.grantInUse, ids.adminMember, ids.invitationPending, ids.viewerKey, ids.event, ids.approvalToApprove];
+    for (const path of ["/api/v1/orgs", "/api/v1/members", "/api/v1/invitations", "/api/v1/api-keys", "/api/v1/servers", "/api/v1/grants", "/api/v1/audit", "/api/v1/audit/admin", "/api/v1/audit/stats", "/api/v1/approvals"]) {
       const r = await api("GET", path, undefined, bearer(keys.b));
       expect(r.status, path).toBe(200);
       for (const id of secrets) expect(JSON.stringify(r.body), `${path} shows ${id}`).not.toContain(id);
@@ -391,6 +431,8 @@ describe("tenant isolation: org B's admin sees nothing of org A's", () => {
     expect((await api("GET", `/api/v1/grants?serverId=${ids.server}`, undefined, bearer(keys.b))).body.items).toEqual([]);
     expect((await api("GET", `/api/v1/audit?serverId=${ids.server}`, undefined, bearer(keys.b))).body.items).toEqual([]);
     expect((await api("GET", `/api/v1/audit?grantId=${ids.grantInUse}`, undefined, bearer(keys.b))).body.items).toEqual([]);
+    expect((await api("GET", `/api/v1/approvals?serverId=${ids.server}`, undefined, bearer(keys.b))).body.items).toEqual([]);
+    expect((await api("GET", "/api/v1/approvals/count", undefined, bearer(keys.b))).body).toEqual({ pending: 0 });
     const stats = await api("GET", `/api/v1/audit/stats?serverId=${ids.server}&from=2000-01-01T00:00:00Z`, undefined, bearer(keys.b));
     expect(stats.body).toMatchObject({ series: [], topTools: [], topDeniedRules: [] });
     const after = await api("GET", `/api/v1/audit?after=${ids.event}`, undefined, bearer(keys.b));
