@@ -57,40 +57,52 @@ async function applyDiscovery(db: Db, server: { id: string; lastSyncAt: Date | n
   const existing = new Map((await db.tool.findMany({ where: { serverId: server.id } })).map((t) => [t.name, t]));
   const added: string[] = [];
   const changed: string[] = [];
-  await db.$transaction(async (tx) => {
-    for (const t of tools) {
-      const def = definitionOf(t);
-      const hash = sha256(canonicalJson(def));
-      const risk = classifyTool({ name: t.name, description: t.description, inputSchema: t.inputSchema, annotations: t.annotations });
-      const data = {
-        title: t.title ?? null,
-        description: t.description ?? null,
-        inputSchema: (t.inputSchema ?? null) as Prisma.InputJsonValue,
-        outputSchema: (t.outputSchema ?? null) as Prisma.InputJsonValue,
-        annotations: (t.annotations ?? null) as Prisma.InputJsonValue,
-        definitionHash: hash,
-        riskCategory: risk.category,
-        riskLevel: risk.level,
-        riskReasons: risk.reasons as Prisma.InputJsonValue,
-        lastSeenAt: now,
-        removedAt: null,
-      };
-      const old = existing.get(t.name);
-      if (!old) {
-        added.push(t.name);
-        await tx.tool.create({ data: { ...data, serverId: server.id, name: t.name, reviewedAt: baseline ? now : null } });
-      } else if (old.definitionHash !== hash) {
-        changed.push(t.name);
-        const previous = { name: old.name, title: old.title, description: old.description, inputSchema: old.inputSchema, outputSchema: old.outputSchema, annotations: old.annotations };
-        await tx.tool.update({ where: { id: old.id }, data: { ...data, changedAt: now, previousDefinition: previous as Prisma.InputJsonValue, reviewedAt: baseline ? now : null } });
-      } else {
-        await tx.tool.update({ where: { id: old.id }, data: { lastSeenAt: now, removedAt: null } });
-      }
+  // Everything is worked out first; the transaction then writes new tools in one statement and
+  // unchanged ones in another (a server with 500 tools wrote 500 statements one by one and could
+  // overrun the transaction's time limit on a busy machine).
+  const creates: Prisma.ToolCreateManyInput[] = [];
+  const updates: { id: string; data: Prisma.ToolUpdateInput }[] = [];
+  const unchanged: string[] = [];
+  for (const t of tools) {
+    const def = definitionOf(t);
+    const hash = sha256(canonicalJson(def));
+    const risk = classifyTool({ name: t.name, description: t.description, inputSchema: t.inputSchema, annotations: t.annotations });
+    const data = {
+      title: t.title ?? null,
+      description: t.description ?? null,
+      inputSchema: (t.inputSchema ?? null) as Prisma.InputJsonValue,
+      outputSchema: (t.outputSchema ?? null) as Prisma.InputJsonValue,
+      annotations: (t.annotations ?? null) as Prisma.InputJsonValue,
+      definitionHash: hash,
+      riskCategory: risk.category,
+      riskLevel: risk.level,
+      riskReasons: risk.reasons as Prisma.InputJsonValue,
+      lastSeenAt: now,
+      removedAt: null,
+    };
+    const old = existing.get(t.name);
+    if (!old) {
+      added.push(t.name);
+      creates.push({ ...data, serverId: server.id, name: t.name, reviewedAt: baseline ? now : null });
+    } else if (old.definitionHash !== hash) {
+      changed.push(t.name);
+      const previous = { name: old.name, title: old.title, description: old.description, inputSchema: old.inputSchema, outputSchema: old.outputSchema, annotations: old.annotations };
+      updates.push({ id: old.id, data: { ...data, changedAt: now, previousDefinition: previous as Prisma.InputJsonValue, reviewedAt: baseline ? now : null } });
+    } else {
+      unchanged.push(old.id);
     }
-    const seen = new Set(tools.map((t) => t.name));
-    const gone = [...existing.values()].filter((t) => !seen.has(t.name) && !t.removedAt).map((t) => t.id);
-    if (gone.length) await tx.tool.updateMany({ where: { id: { in: gone } }, data: { removedAt: now } });
-  });
+  }
+  const seen = new Set(tools.map((t) => t.name));
+  const gone = [...existing.values()].filter((t) => !seen.has(t.name) && !t.removedAt).map((t) => t.id);
+  await db.$transaction(
+    async (tx) => {
+      if (creates.length) await tx.tool.createMany({ data: creates });
+      for (const u of updates) await tx.tool.update({ where: { id: u.id }, data: u.data });
+      if (unchanged.length) await tx.tool.updateMany({ where: { id: { in: unchanged } }, data: { lastSeenAt: now, removedAt: null } });
+      if (gone.length) await tx.tool.updateMany({ where: { id: { in: gone } }, data: { removedAt: now } });
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
   const removed = [...existing.values()].filter((t) => !tools.some((d) => d.name === t.name) && !t.removedAt).map((t) => t.name);
   return { added, changed, removed };
 }
