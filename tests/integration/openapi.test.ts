@@ -324,6 +324,14 @@ describe("a running Toolgate answers as documented", () => {
     conforms("POST", "/api/v1/servers/{id}/policy/simulate", limited);
     expect(limited.body.limits.length).toBeGreaterThan(0);
 
+    // The builder's draft: the caller's own, any text while it is being edited.
+    conforms("GET", "/api/v1/servers/{id}/policy/draft", await api("GET", `/api/v1/servers/${id}/policy/draft`, undefined, a));
+    conforms("PUT", "/api/v1/servers/{id}/policy/draft", await api("PUT", `/api/v1/servers/${id}/policy/draft`, { text: '{ "version": "1", ', baseVersion: 1 }, a));
+    conforms("GET", "/api/v1/servers/{id}/policy/draft", await api("GET", `/api/v1/servers/${id}/policy/draft`, undefined, a));
+    conforms("PUT", "/api/v1/servers/{id}/policy/draft", await api("PUT", `/api/v1/servers/${id}/policy/draft`, { text: 42 }, a));
+    conforms("GET", "/api/v1/servers/{id}/policy/draft", await api("GET", `/api/v1/servers/${id}/policy/draft`, undefined, v));
+    conforms("DELETE", "/api/v1/servers/{id}/policy/draft", await api("DELETE", `/api/v1/servers/${id}/policy/draft`, undefined, a));
+
     const grant = await api("POST", `/api/v1/servers/${id}/grants`, { label: "docs agent", metadata: { team: "docs" } }, a);
     conforms("POST", "/api/v1/servers/{id}/grants", grant);
     conforms("POST", "/api/v1/servers/{id}/grants", await api("POST", "/api/v1/servers/srv_nope/grants", { label: "x" }, a));
