@@ -318,9 +318,6 @@ describe("a running Toolgate answers as documented", () => {
     expect(invalid.body.error.details.errors[0].path).toBe("/default");
     conforms("GET", "/api/v1/servers/{id}/policy", await api("GET", `/api/v1/servers/${id}/policy`, undefined, v));
     conforms("GET", "/api/v1/servers/{id}/policy/versions", await api("GET", `/api/v1/servers/${id}/policy/versions`, undefined, v));
-    conforms("PUT", "/api/v1/servers/{id}/policy/draft", await api("PUT", `/api/v1/servers/${id}/policy/draft`, { text: "{", baseVersion: 1 }, a));
-    conforms("GET", "/api/v1/servers/{id}/policy/draft", await api("GET", `/api/v1/servers/${id}/policy/draft`, undefined, a));
-    conforms("DELETE", "/api/v1/servers/{id}/policy/draft", await api("DELETE", `/api/v1/servers/${id}/policy/draft`, undefined, a));
     const simulated = await api("POST", `/api/v1/servers/${id}/policy/simulate`, { call: { tool: "create_charge", args: { amount: 5, currency: "usd" } } }, v);
     conforms("POST", "/api/v1/servers/{id}/policy/simulate", simulated);
     const limited = await api("POST", `/api/v1/servers/${id}/policy/simulate`, { call: { tool: "start_dicom_import_job" } }, v);
