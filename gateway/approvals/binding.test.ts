@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { argsDigest, canonicalJson, ruleDigest } from "./binding";
+import { argsDigest, ruleDigest } from "./binding";
+import { canonicalJson } from "../canonical-json";
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth and keeps arrays in order", () => {

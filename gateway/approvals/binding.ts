@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { canonicalJson, sha256 } from "../canonical-json";
 import { parsePointer } from "../policy/pointer";
 
 // What an approval is bound to. A human approves one exact call: this grant, this server, this
@@ -7,20 +7,6 @@ import { parsePointer } from "../policy/pointer";
 // call), and the rule by a digest of the rule's own text in the policy: publishing a new
 // version that leaves the rule alone keeps pending and approved requests valid, while a
 // changed rule (a new timeout, other conditions) needs a new approval.
-
-/** JSON with object keys sorted at every depth; what JSON.stringify drops (undefined, functions) stays dropped. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined || typeof v === "function" ? "null" : canonicalJson(v))).join(",")}]`;
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return canonicalJson((value as { toJSON: () => unknown }).toJSON());
-  const entries = Object.keys(value)
-    .sort()
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined && typeof (value as Record<string, unknown>)[k] !== "function")
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${entries.join(",")}}`;
-}
-
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /** SHA-256 (hex) of the arguments' canonical JSON. */
 export function argsDigest(args: unknown): string {

@@ -6,7 +6,7 @@ import { classifyTool } from "../../gateway/risk";
 import { recordAdminChange, type Actor } from "../admin-audit/record";
 import { checkUpstreamUrl, UpstreamUrlError } from "./upstream-address";
 import { discoverTools, DiscoveryError, type DiscoveredTool } from "./discover-tools";
-import { canonicalJson, sha256 } from "./canonical-json";
+import { canonicalJson, sha256 } from "../../gateway/canonical-json";
 
 export interface SyncResult {
   transport: "streamable_http" | "sse";
