@@ -1,8 +1,4 @@
-"use client";
-
-import Link from "next/link";
-import { usePathname } from "next/navigation";
-import { cn } from "@/components/ui/cn";
+import { SectionTabs } from "@/components/ui/section-tabs";
 
 const TABS = [
   { href: "/audit", label: "Decisions" },
@@ -10,25 +6,5 @@ const TABS = [
 ];
 
 export function AuditTabs() {
-  const pathname = usePathname();
-  return (
-    <nav aria-label="Audit" className="flex gap-1 border-b border-zinc-200">
-      {TABS.map((t) => {
-        const active = pathname === t.href;
-        return (
-          <Link
-            key={t.href}
-            href={t.href}
-            aria-current={active ? "page" : undefined}
-            className={cn(
-              "-mb-px border-b-2 px-3 py-2 text-sm font-medium",
-              active ? "border-brand-600 text-brand-700" : "border-transparent text-zinc-600 hover:text-zinc-900",
-            )}
-          >
-            {t.label}
-          </Link>
-        );
-      })}
-    </nav>
-  );
+  return <SectionTabs label="Audit" tabs={TABS} />;
 }

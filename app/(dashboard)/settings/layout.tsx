@@ -1,6 +1,6 @@
 import { requireViewer, viewerCan } from "@/lib/auth/viewer";
 import { PageHeader } from "@/components/ui/page-header";
-import { SettingsTabs } from "@/components/settings/settings-tabs";
+import { SectionTabs } from "@/components/ui/section-tabs";
 
 export default async function SettingsLayout({ children }: { children: React.ReactNode }) {
   const viewer = await requireViewer("/settings");
@@ -11,7 +11,7 @@ export default async function SettingsLayout({ children }: { children: React.Rea
   return (
     <>
       <PageHeader title="Settings" description={`Organization settings for ${viewer.org.name}.`} />
-      <SettingsTabs tabs={tabs} />
+      <SectionTabs label="Settings" tabs={tabs} />
       <div className="mt-6">{children}</div>
     </>
   );

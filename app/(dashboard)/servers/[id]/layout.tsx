@@ -2,7 +2,7 @@ import { viewerCan } from "@/lib/auth/viewer";
 import { gatewayUrl } from "@/lib/grants/snippets";
 import { privateUpstreamsAllowed } from "@/lib/servers/upstream-address";
 import { ServerHeader } from "@/components/servers/server-header";
-import { ServerTabs } from "@/components/servers/server-tabs";
+import { SectionTabs } from "@/components/ui/section-tabs";
 import { loadServer } from "./load";
 
 export default async function ServerLayout({ children, params }: { children: React.ReactNode; params: Promise<{ id: string }> }) {
@@ -11,7 +11,8 @@ export default async function ServerLayout({ children, params }: { children: Rea
   return (
     <>
       <ServerHeader key={viewer.org.id} initial={server} gatewayUrl={gatewayUrl(server.id)} canWrite={viewerCan(viewer, "servers.write")} privateAllowed={privateUpstreamsAllowed()} />
-      <ServerTabs
+      <SectionTabs
+        label="Server sections"
         tabs={[
           { href: `/servers/${server.id}`, label: "Inventory" },
           { href: `/servers/${server.id}/policy`, label: "Policy" },

@@ -4,10 +4,11 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
 
-export function ServerTabs({ tabs }: { tabs: { href: string; label: string }[] }) {
+/** A row of links to a page's sections (servers, settings, audit), the current one marked. */
+export function SectionTabs({ label, tabs }: { label: string; tabs: { href: string; label: string }[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Server sections" className="flex gap-1 border-b border-zinc-200">
+    <nav aria-label={label} className="flex gap-1 border-b border-zinc-200">
       {tabs.map((t) => {
         const active = pathname === t.href;
         return (
