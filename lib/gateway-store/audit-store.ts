@@ -53,26 +53,8 @@ export function auditBatchJson(events: AuditEvent[]): string {
   return pgJsonText(JSON.stringify(rows));
 }
 
-interface AuditRow {
-  id: string;
-  time: string;
-  orgId: string;
-  serverId: string;
-  grantId: string | null;
-  sessionId: string | null;
-  requestId: string | null;
-  method: string;
-  tool: string | null;
-  decision: string;
-  rulePointer: string | null;
-  message: string | null;
-  policyVersion: number | null;
-  argKeys: string[];
-  args?: unknown;
-  latencyMs: number | null;
-  upstreamStatus: number | null;
-  approvalId: string | null;
-}
+/** An event as the statement reads it: time as UTC ISO text; `args` left out for SQL NULL. */
+type AuditRow = Omit<AuditEvent, "args"> & { args?: unknown };
 
 export function toAuditRow(e: AuditEvent): AuditRow {
   const row: AuditRow = {
