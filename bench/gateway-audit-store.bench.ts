@@ -28,6 +28,7 @@ function events(n: number, orgId: string, serverId: string, grantId: string): Au
     requestId: "7",
     method: "tools/call",
     tool: "echo",
+    operation: null,
     decision: "allow",
     rulePointer: "/tools/echo",
     message: null,

@@ -56,6 +56,8 @@ export interface AuditEvent {
   requestId: string | null;
   method: string;
   tool: string | null;
+  /** The operation of a multiplexed tool's call (the string value of its operation argument), bounded. */
+  operation: string | null;
   decision: string;
   rulePointer: string | null;
   message: string | null;

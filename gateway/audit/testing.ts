@@ -121,6 +121,7 @@ export function makeEvent(n: number, overrides: Partial<AuditEvent> = {}): Audit
     requestId: String(n),
     method: "tools/call",
     tool: "echo",
+    operation: null,
     decision: "allow",
     rulePointer: null,
     message: null,

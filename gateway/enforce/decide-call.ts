@@ -1,4 +1,4 @@
-import { evaluate, formatDecision, rateLimitedDecision, type Decision, type RiskCategory } from "../policy";
+import { callOperation, evaluate, formatDecision, rateLimitedDecision, type Decision, type RiskCategory } from "../policy";
 import { LimiterUnavailableError, toLimitRequest, type RateLimiter, type Reservation } from "../ratelimit";
 import type { ApprovalStore, GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../ports";
 import { approvalKey, approvedDecision, checkApproval } from "./approval-call";
@@ -29,9 +29,13 @@ export interface CallDeps {
   approvalUrl?: (approvalId: string) => string;
 }
 
-export type CallOutcome =
+export type CallOutcome = (
   | { forward: true; tool: string; decision: Decision; reservation: Reservation | null; category?: RiskCategory; approvalId?: string }
-  | { forward: false; tool: string; decision: Decision; response: Record<string, unknown>; approvalId?: string; hold?: HoldRequest };
+  | { forward: false; tool: string; decision: Decision; response: Record<string, unknown>; approvalId?: string; hold?: HoldRequest }
+) & {
+  /** A multiplexed tool's operation, for the audit log (absent for other tools). */
+  operation?: string;
+};
 
 /** hold and elicit modes: the call may be kept open until this time (the rule's hold time or the request's expiry). */
 export interface HoldRequest {
@@ -77,7 +81,9 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
     // Rules can depend on the tool's risk category: without the store, fail closed.
     return local(msg, tool, failClosed("the policy store"));
   }
-  if (info?.pendingReview) return local(msg, tool, PENDING_REVIEW);
+  // The audit log names a multiplexed tool's operation; any other tool costs one cached lookup.
+  const operation = callOperation(scope.policy.compiled, tool, args, info);
+  if (info?.pendingReview) return withOperation(local(msg, tool, PENDING_REVIEW), operation);
   const history = scope.sessionId ? deps.history.get(scope.sessionId, tool) : undefined;
   const decision = evaluate(
     scope.policy.compiled,
@@ -91,11 +97,19 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
       tool: info,
     },
   );
-  if (decision.effect === "require_approval") return decideApproval(deps, { ...scope, policy: scope.policy }, msg, tool, args, decision, info?.category);
-  if (decision.effect !== "allow") return local(msg, tool, decision);
+  if (decision.effect === "require_approval") {
+    return withOperation(await decideApproval(deps, { ...scope, policy: scope.policy }, msg, tool, args, decision, info?.category), operation);
+  }
+  if (decision.effect !== "allow") return withOperation(local(msg, tool, decision), operation);
   const limits = await reserveLimits(deps, scope, msg, tool, decision);
-  if (!limits.ok) return limits.outcome;
-  return { forward: true, tool, decision, reservation: limits.reservation, category: info?.category };
+  if (!limits.ok) return withOperation(limits.outcome, operation);
+  return withOperation({ forward: true, tool, decision, reservation: limits.reservation, category: info?.category }, operation);
+}
+
+/** Names the operation on an outcome (a fresh object) only when there is one: other calls allocate nothing more. */
+function withOperation(outcome: CallOutcome, operation: string | null): CallOutcome {
+  if (operation !== null) outcome.operation = operation;
+  return outcome;
 }
 
 /**

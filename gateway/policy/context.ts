@@ -37,6 +37,8 @@ export interface ToolInfo {
   readonly inputSchema?: Readonly<Record<string, unknown>>;
   /** New or changed since someone reviewed it, on a server that asks for review: the gateway denies it. */
   readonly pendingReview?: boolean;
+  /** A multiplexed tool's argument that selects its operation, as the classifier detected it. */
+  readonly operationArgument?: string;
 }
 
 export interface EvaluationContext {

@@ -1,6 +1,6 @@
 import { operationRule, type CompiledLimit, type CompiledRule, type OutcomePlan } from "./compile-rule";
 import { hiddenPointer, resolveTool, type CompiledPolicy } from "./compile";
-import type { EvaluationContext, ToolCall } from "./context";
+import type { EvaluationContext, ToolCall, ToolInfo } from "./context";
 import { denyDecision, shared, type Decision, type ResolvedLimit } from "./decision";
 import type { RiskCategory } from "./schema";
 
@@ -33,6 +33,18 @@ export function evaluate(policy: CompiledPolicy, call: ToolCall, context: Evalua
     runChecks(toolRule, call, context) ?? runChecks(categoryRule, call, context) ?? runChecks(policy.allTools, call, context);
   if (denied !== null) return denied;
   return outcome(policy, toolRule, categoryRule, category, call);
+}
+
+/**
+ * The operation of a call to a multiplexed tool, for the audit log: the string value of the
+ * argument that the tool's rule (`operation_argument`) or else the inventory names; null for
+ * other tools. Costs a cached lookup and allocates nothing.
+ */
+export function callOperation(policy: CompiledPolicy | null, tool: string, args: ToolCall["args"], info: ToolInfo | undefined): string | null {
+  const argument = (policy === null ? null : resolveTool(policy, tool).rule?.operations?.argument) ?? info?.operationArgument;
+  if (argument === undefined || args === undefined) return null;
+  const value = args[argument];
+  return typeof value === "string" ? value : null;
 }
 
 function runChecks(rule: CompiledRule | null, call: ToolCall, context: EvaluationContext): Decision | null {

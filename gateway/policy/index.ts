@@ -39,7 +39,7 @@ export {
 export type { PolicyError } from "./errors";
 export { validatePolicy, validatePolicyText, POLICY_TEXT_MAX_CHARS, type ValidationResult } from "./validate";
 export { compilePolicy, type CompiledPolicy } from "./compile";
-export { evaluate, filterToolList, isHidden } from "./evaluate";
+export { evaluate, callOperation, filterToolList, isHidden } from "./evaluate";
 export {
   rateLimitedDecision,
   type Decision,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluate } from "./evaluate";
+import { callOperation, evaluate } from "./evaluate";
 import { validatePolicy } from "./validate";
 import { compile, CONTEXT } from "./testdata/policies";
 
@@ -53,6 +53,31 @@ describe("operations of a multiplexed tool", () => {
     expect(evaluate(policy, { tool: "run_command", args: { command: "status" } }, CONTEXT)).toMatchObject({ effect: "allow", rule: "/tools/run_command/operations/status" });
     // The tool's own rule (no action: allow) for the other commands.
     expect(evaluate(policy, { tool: "run_command", args: { command: "reboot", operation: "status" } }, CONTEXT)).toMatchObject({ effect: "allow", rule: "/tools/run_command" });
+  });
+});
+
+describe("the operation of a call, for the audit log", () => {
+  const policy = compile(GLUE);
+  const multiplexed = { operationArgument: "action" };
+
+  it("reads the argument the tool's rule names", () => {
+    expect(callOperation(policy, "manage_aws_glue_jobs", { operation: "delete-job" }, undefined)).toBe("delete-job");
+    expect(callOperation(policy, "run_command", { command: "status", operation: "x" }, undefined)).toBe("status");
+    // The rule's argument wins over the inventory's.
+    expect(callOperation(policy, "run_command", { command: "status", action: "y" }, multiplexed)).toBe("status");
+  });
+
+  it("reads the inventory's argument for a multiplexed tool without an operations rule, or without a policy", () => {
+    expect(callOperation(policy, "manage_aws_emr_clusters", { action: "terminate" }, multiplexed)).toBe("terminate");
+    expect(callOperation(null, "manage_aws_emr_clusters", { action: "terminate" }, multiplexed)).toBe("terminate");
+  });
+
+  it("is null for other tools, missing arguments and values that are not strings", () => {
+    expect(callOperation(policy, "echo", { operation: "get-job" }, {})).toBeNull();
+    expect(callOperation(policy, "echo", { operation: "get-job" }, undefined)).toBeNull();
+    expect(callOperation(policy, "manage_aws_glue_jobs", undefined, undefined)).toBeNull();
+    expect(callOperation(policy, "manage_aws_glue_jobs", { operation: { name: "get-job" } }, undefined)).toBeNull();
+    expect(callOperation(policy, "manage_aws_emr_clusters", { action: 7 }, multiplexed)).toBeNull();
   });
 });
 

@@ -24,7 +24,11 @@ export interface TrackedCall {
   startedAt: number;
   /** The approval the call runs on, when it needed one. */
   approvalId?: string;
+  /** A multiplexed tool's operation (see decide-call.ts). */
+  operation?: string;
 }
+/** What an audited call is: a tracked call, or one the gateway answered itself. */
+export type CallRecord = Pick<TrackedCall, "tool" | "args" | "decision" | "approvalId" | "operation"> & { id: JsonRpcId | null };
 export interface TrackedList {
   kind: "list";
   id: JsonRpcId;
@@ -76,7 +80,7 @@ export class Exchange {
     const ok = keepQuota || (response !== null && response.error === undefined && !toolFailed && failure === undefined);
     if (t.reservation) await (ok ? this.limiter.commit(t.reservation) : this.limiter.rollback(t.reservation)).catch(() => {});
     const upstreamError = failure ?? (response?.error ? describeRpcError(response.error) : toolFailed ? "the tool reported an error (isError)" : null);
-    this.recordCall(t.tool, t.args, t.decision, t.id, performance.now() - t.startedAt, upstreamError, t.approvalId);
+    this.recordCall(t, performance.now() - t.startedAt, upstreamError);
   }
 
   /**
@@ -92,8 +96,9 @@ export class Exchange {
     return [...this.tracked.values()].filter((t) => t.kind === "call").map((t) => t.id);
   }
 
-  recordCall(tool: string, args: Record<string, unknown>, decision: Decision, id: JsonRpcId | null, latencyMs: number | null, upstreamError: string | null, approvalId?: string) {
+  recordCall(call: CallRecord, latencyMs: number | null, upstreamError: string | null) {
     const { grant, server, sessionId, policy } = this.scope;
+    const { id, tool, args, decision } = call;
     this.audit.record({
       id: newEventId(),
       time: new Date().toISOString(),
@@ -104,6 +109,8 @@ export class Exchange {
       requestId: id === null ? null : boundText(String(id), MAX_ID_CHARS),
       method: "tools/call",
       tool: boundText(tool, MAX_TOOL_CHARS),
+      // Any string an agent sent: bounded like a tool name.
+      operation: boundText(call.operation ?? null, MAX_OPERATION_CHARS),
       decision: decision.effect,
       rulePointer: decision.rule,
       message: boundText(upstreamError ? `upstream error: ${upstreamError}` : decision.effect === "allow" ? null : decision.message, MAX_MESSAGE_CHARS),
@@ -112,7 +119,7 @@ export class Exchange {
       args: grant.auditArgumentValues ? args : null,
       latencyMs: latencyMs === null ? null : Math.round(latencyMs * 100) / 100,
       upstreamStatus: this.upstreamStatus,
-      approvalId: approvalId ?? null,
+      approvalId: call.approvalId ?? null,
     });
   }
 }
@@ -123,6 +130,7 @@ export class Exchange {
 // and PostgreSQL refuses a tool name over ~2,700 bytes outright (it is in a btree index), which
 // left such events refused, retried and piling up in memory, and the call missing from the trail.
 const MAX_TOOL_CHARS = 256;
+const MAX_OPERATION_CHARS = 256;
 const MAX_ID_CHARS = 256;
 const MAX_MESSAGE_CHARS = 2048;
 const MAX_ARG_KEYS = 256;

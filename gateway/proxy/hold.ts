@@ -106,11 +106,11 @@ export async function holdForApproval(
     if (elicitId) await res.write(serializeEvent({ event: "message" }, JSON.stringify({ jsonrpc: "2.0", method: "notifications/elicitation/complete", params: { elicitationId: held.approvalId } })));
     if (scope.sessionKey) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
     exchange.forwardedIds.push(held.msg.id);
-    exchange.track({ kind: "call", id: held.msg.id, tool: outcome.tool, args: held.args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId });
+    exchange.track({ kind: "call", id: held.msg.id, tool: outcome.tool, args: held.args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId, operation: outcome.operation });
     return forward({ ...scope, res: continueAsStream(res) }, JSON.stringify(held.msg));
   }
   if (!outcome) return res.end();
-  exchange.recordCall(outcome.tool, held.args, outcome.decision, held.msg.id, null, null, outcome.approvalId);
+  exchange.recordCall({ id: held.msg.id, tool: outcome.tool, args: held.args, decision: outcome.decision, approvalId: outcome.approvalId, operation: outcome.operation }, null, null);
   await res.write(serializeEvent({ event: "message" }, JSON.stringify(outcome.response)));
   res.end();
 

@@ -112,7 +112,7 @@ async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: E
   if (policyDown && name) {
     const decision = failClosed("the policy store");
     exchange.localResponses.push({ jsonrpc: "2.0", id: msg.id, ...formatDecision(decision, { tool: name }) });
-    exchange.recordCall(name, args, decision, msg.id, null, null);
+    exchange.recordCall({ id: msg.id, tool: name, args, decision }, null, null);
     return true;
   }
   const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy, clientElicitsUrl: scope.clientElicitsUrl }, msg);
@@ -120,11 +120,11 @@ async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: E
   if (!outcome.forward) {
     if (outcome.hold && canHold) exchange.held = { msg, tool: outcome.tool, args, ...outcome.hold };
     else exchange.localResponses.push(outcome.response);
-    exchange.recordCall(outcome.tool, args, outcome.decision, msg.id, null, null, outcome.approvalId);
+    exchange.recordCall({ id: msg.id, tool: outcome.tool, args, decision: outcome.decision, approvalId: outcome.approvalId, operation: outcome.operation }, null, null);
     return true;
   }
   if (scope.sessionKey) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
-  exchange.track({ kind: "call", id: msg.id, tool: outcome.tool, args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId });
+  exchange.track({ kind: "call", id: msg.id, tool: outcome.tool, args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId, operation: outcome.operation });
   return false;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeEvent } from "../../gateway/audit/testing";
+import type { AuditEvent } from "../../gateway/ports";
 import { auditBatchJson, toAuditRow } from "./audit-store";
 
 describe("audit event rows", () => {
@@ -8,6 +9,12 @@ describe("audit event rows", () => {
     expect(row).toMatchObject({ id: makeEvent(1).id, orgId: "org_test", method: "tools/call", argKeys: ["text"], policyVersion: 1 });
     expect(row.time).toBe(new Date(makeEvent(1).time).toISOString());
     expect("args" in row).toBe(false);
+  });
+
+  it("carry the operation, and read an event spilled before it existed as none", () => {
+    expect(toAuditRow(makeEvent(1, { operation: "delete-job" })).operation).toBe("delete-job");
+    const { operation: _omitted, ...spilledEarlier } = makeEvent(1);
+    expect(toAuditRow(spilledEarlier as AuditEvent).operation).toBeNull();
   });
 
   it("keep argument values as JSON, and never send numbers the columns would refuse", () => {

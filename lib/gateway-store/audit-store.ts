@@ -9,12 +9,12 @@ import { pgJsonText } from "./pg-safe";
 // (bench/gateway-audit-store.bench.ts, docs/performance.md "Gateway"). Idempotent by event id
 // (ON CONFLICT DO NOTHING), which is what lets the AuditWriter retry a batch that failed halfway.
 const INSERT_BATCH = `
-INSERT INTO "AuditEvent" (id, time, "orgId", "serverId", "grantId", "sessionId", "requestId", method, tool, decision,
+INSERT INTO "AuditEvent" (id, time, "orgId", "serverId", "grantId", "sessionId", "requestId", method, tool, operation, decision,
   "rulePointer", message, "policyVersion", "argKeys", args, "latencyMs", "upstreamStatus", "approvalId")
-SELECT id, time, "orgId", "serverId", "grantId", "sessionId", "requestId", method, tool, decision,
+SELECT id, time, "orgId", "serverId", "grantId", "sessionId", "requestId", method, tool, operation, decision,
   "rulePointer", message, "policyVersion", "argKeys", args, "latencyMs", "upstreamStatus", "approvalId"
 FROM jsonb_to_recordset($1::jsonb) AS r(id text, time timestamp(3), "orgId" text, "serverId" text, "grantId" text,
-  "sessionId" text, "requestId" text, method text, tool text, decision text, "rulePointer" text, message text,
+  "sessionId" text, "requestId" text, method text, tool text, operation text, decision text, "rulePointer" text, message text,
   "policyVersion" int, "argKeys" text[], args jsonb, "latencyMs" float8, "upstreamStatus" int, "approvalId" text)
 ON CONFLICT (id) DO NOTHING`;
 
@@ -68,6 +68,8 @@ export function toAuditRow(e: AuditEvent): AuditRow {
     requestId: e.requestId,
     method: e.method,
     tool: e.tool,
+    // Events spilled to disk before this field existed have none.
+    operation: e.operation ?? null,
     decision: e.decision,
     rulePointer: e.rulePointer,
     message: e.message,

@@ -1,5 +1,6 @@
 import { compilePolicy, validatePolicy, type ToolInfo, type RiskCategory, type RiskLevel } from "../../gateway/policy";
 import type { GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../../gateway/ports";
+import { detectOperations } from "../../gateway/risk/operations";
 import { hashToken } from "../auth/tokens";
 import { open, parseKeyRing, type KeyRing } from "../crypto/secret-box";
 import type { Db } from "../db/client";
@@ -112,15 +113,18 @@ export class PrismaGatewayStore implements GatewayStore {
         select: { name: true, riskCategory: true, riskLevel: true, inputSchema: true, reviewedAt: true, server: { select: { reviewChangedTools: true } } },
       });
       return new Map(
-        rows.map((r) => [
-          r.name,
-          {
+        rows.map((r) => {
+          const inputSchema = (r.inputSchema ?? undefined) as Record<string, unknown> | undefined;
+          const info: ToolInfo = {
             category: r.riskCategory as RiskCategory,
             level: r.riskLevel as RiskLevel,
-            inputSchema: (r.inputSchema ?? undefined) as Record<string, unknown> | undefined,
+            inputSchema,
             pendingReview: r.server.reviewChangedTools && r.reviewedAt === null,
-          },
-        ]),
+            // A multiplexed tool's argument choosing its operation, as the inventory detects it: the audit log names each call's operation.
+            operationArgument: detectOperations({ name: r.name, inputSchema })?.argument,
+          };
+          return [r.name, info];
+        }),
       );
     }));
     return all.get(tool);

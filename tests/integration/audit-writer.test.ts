@@ -63,6 +63,7 @@ function event(n: number): AuditEvent {
     method: "tools/call",
     // Every 97th event carries what PostgreSQL refuses raw (NUL, a lone surrogate).
     tool: n % 97 === 0 ? "echo\u0000" : "echo",
+    operation: n % 3 === 0 ? "get-job" : null,
     decision: n % 5 === 0 ? "deny" : "allow",
     rulePointer: n % 5 === 0 ? "/rules/0" : null,
     message: null,
@@ -159,15 +160,15 @@ describe("PgAuditStore", () => {
     const store = new PgAuditStore(db!.url);
     stores.push(store);
     const base = { orgId: ORG, serverId: "srv_pg", grantId: "gnt_pg", sessionId: null, method: "tools/call", decision: "allow", rulePointer: "/tools/x", message: null, policyVersion: 3, latencyMs: 1.25, upstreamStatus: 200, approvalId: null };
-    const plain: AuditEvent = { ...base, id: newEventId(), time: "2026-11-24T05:06:07.891Z", requestId: "1", tool: "x", argKeys: ["a", "b"], args: null };
-    const odd: AuditEvent = { ...base, id: newEventId(), time: "2026-11-24T23:59:59.999Z", requestId: "\ud800", tool: "t\u0000", argKeys: ["k\udfff"], args: { nested: [1, "two", { "\u0000": "\ud83d\ude00" }] }, message: "m\u0000" };
+    const plain: AuditEvent = { ...base, id: newEventId(), time: "2026-11-24T05:06:07.891Z", requestId: "1", tool: "x", operation: "get-job", argKeys: ["a", "b"], args: null };
+    const odd: AuditEvent = { ...base, id: newEventId(), time: "2026-11-24T23:59:59.999Z", requestId: "\ud800", tool: "t\u0000", operation: "op\u0000", argKeys: ["k\udfff"], args: { nested: [1, "two", { "\u0000": "\ud83d\ude00" }] }, message: "m\u0000" };
     await store.writeBatch([plain, odd]);
     await store.writeBatch([plain]); // a retried batch: no duplicate, no error
 
     const { getDb } = await import("../../lib/db/client");
     const rows = await getDb().auditEvent.findMany({ where: { serverId: "srv_pg" }, orderBy: { time: "asc" } });
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ id: plain.id, time: new Date(plain.time), argKeys: ["a", "b"], args: null, policyVersion: 3, latencyMs: 1.25, upstreamStatus: 200, tool: "x", grantId: "gnt_pg", sessionId: null });
-    expect(rows[1]).toMatchObject({ id: odd.id, time: new Date(odd.time), requestId: "\uFFFD", tool: "t\uFFFD", argKeys: ["k\uFFFD"], args: { nested: [1, "two", { "\uFFFD": "\ud83d\ude00" }] }, message: "m\uFFFD" });
+    expect(rows[0]).toMatchObject({ id: plain.id, time: new Date(plain.time), argKeys: ["a", "b"], args: null, policyVersion: 3, latencyMs: 1.25, upstreamStatus: 200, tool: "x", operation: "get-job", grantId: "gnt_pg", sessionId: null });
+    expect(rows[1]).toMatchObject({ id: odd.id, time: new Date(odd.time), requestId: "\uFFFD", tool: "t\uFFFD", operation: "op\uFFFD", argKeys: ["k\uFFFD"], args: { nested: [1, "two", { "\uFFFD": "\ud83d\ude00" }] }, message: "m\uFFFD" });
   });
 });

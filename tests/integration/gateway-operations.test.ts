@@ -42,11 +42,16 @@ afterAll(async () => {
   await upstream?.close();
 });
 
+async function auditedOperations(grantId: string) {
+  const events = await env.db.auditEvent.findMany({ where: { grantId }, orderBy: [{ time: "asc" }, { id: "asc" }], select: { tool: true, operation: true, decision: true } });
+  return events.map((e) => [e.tool, e.operation, e.decision]);
+}
+
 const glue = (operation: string) => ({ name: "manage_aws_glue_jobs", arguments: { operation, job_name: "nightly-etl" } });
 
 describe("a multiplexed tool behind per-operation rules", () => {
   it("allows get-job, asks approval for delete-job, rate-limits start-job-run, denies an unlisted operation", async () => {
-    const { token } = await env.grant(orgId, serverId);
+    const { id: grantId, token } = await env.grant(orgId, serverId);
     const client = await env.connect("fast", serverId, token);
 
     expect(textOf(await client.callTool(glue("get-job")))).toBe("get-job done");
@@ -65,6 +70,37 @@ describe("a multiplexed tool behind per-operation rules", () => {
     expect(textOf(unlisted)).toBe("[POLICY DENIED] this operation has not been reviewed (rule /tools/manage_aws_glue_jobs/action)");
 
     expect(upstream.calls.map((c) => c.args.operation)).toEqual(["get-job", "get-jobs", "start-job-run", "start-job-run"]);
+
+    // The audit log names each call's operation next to the tool.
+    await expect.poll(() => auditedOperations(grantId), { timeout: 10_000 }).toEqual([
+      ["manage_aws_glue_jobs", "get-job", "allow"],
+      ["manage_aws_glue_jobs", "get-jobs", "allow"],
+      ["manage_aws_glue_jobs", "delete-job", "require_approval"],
+      ["manage_aws_glue_jobs", "start-job-run", "allow"],
+      ["manage_aws_glue_jobs", "start-job-run", "allow"],
+      ["manage_aws_glue_jobs", "start-job-run", "rate_limited"],
+      ["manage_aws_glue_jobs", "stop-job-run", "deny"],
+    ]);
+  });
+
+  it("audits the operation of a multiplexed tool the inventory knows, without an operations rule; other tools have none", async () => {
+    const own = await env.addServer(orgId, upstream.url);
+    await syncServerTools(env.db, actor, orgId, own);
+    await env.publish(orgId, { version: "1", default: "deny", tools: { manage_aws_glue_jobs: {}, echo: {} } }, { serverId: own });
+    const { id: grantId, token } = await env.grant(orgId, own);
+    const client = await env.connect("fast", own, token);
+    expect(textOf(await client.callTool(glue("get-job")))).toBe("get-job done");
+    expect(textOf(await client.callTool(glue("delete-job")))).toBe("delete-job done");
+    // An agent sends what it likes: a huge operation is kept as a bounded prefix with a digest.
+    await client.callTool({ name: "manage_aws_glue_jobs", arguments: { operation: "x".repeat(100_000) } });
+    expect(textOf(await client.callTool({ name: "echo", arguments: { message: "hi", operation: "get-job" } }))).toBe("hi");
+    await expect.poll(async () => (await auditedOperations(grantId)).length, { timeout: 10_000 }).toBe(4);
+    const [get, del, huge, echo] = await auditedOperations(grantId);
+    expect(get).toEqual(["manage_aws_glue_jobs", "get-job", "allow"]);
+    expect(del).toEqual(["manage_aws_glue_jobs", "delete-job", "allow"]);
+    expect(huge[1]!.length).toBeLessThanOrEqual(256);
+    expect(huge[1]).toMatch(/^x+…\[100000 chars, sha256:[\w-]{16}\]$/);
+    expect(echo).toEqual(["echo", null, "allow"]);
   });
 
   it("lists the tool as the upstream does", async () => {
