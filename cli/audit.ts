@@ -2,14 +2,17 @@ import { ApiClient, ApiFailure, PAGE_SIZE } from "./api-client";
 import { parseCommand, positiveInt, wantsHelp } from "./args";
 import { resolveCredentials } from "./config";
 import { EXIT_OK, UsageError, system, type CliIo } from "./io";
+import { toolLabel } from "../lib/client/audit";
 import type { AuditEventT, AuditPageT } from "../lib/openapi/schemas";
 
 export const AUDIT_HELP = `usage:
-  toolgate audit tail [--server SERVER_ID] [--grant GRANT_ID] [--decision D[,D]] [-n N] [--follow] [--interval S] [--json]
-      the latest gateway decisions, oldest first, one line each: time, decision, tool, rule
+  toolgate audit tail [--server SERVER_ID] [--grant GRANT_ID] [--tool TOOL] [--operation OP] [--decision D[,D]] [-n N] [--follow] [--interval S] [--json]
+      the latest gateway decisions, oldest first, one line each: time, decision, tool (· operation), rule
       -n, --lines N    how many recent events to print first (default 20; 0 with --follow: only new ones)
       -f, --follow     keep polling and print new events as they arrive (Ctrl-C stops, exit 0)
       --interval S     seconds between polls with --follow (default 2)
+      --tool TOOL      only calls of this tool (exact name)
+      --operation OP   only calls of this operation of a multiplexed tool (exact name)
       --decision D     only these decisions: allow, deny, hide, require_approval, rate_limited
       --json           one JSON object per event and line (NDJSON)`;
 
@@ -27,7 +30,7 @@ export async function auditCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 export function formatEvent(e: AuditEventT): string {
-  return [e.time, e.decision.padEnd(16), (e.tool ?? e.method).padEnd(24), e.rulePointer ?? "-"].join("  ").trimEnd();
+  return [e.time, e.decision.padEnd(16), toolLabel(e).padEnd(24), e.rulePointer ?? "-"].join("  ").trimEnd();
 }
 
 const byTime = (a: AuditEventT, b: AuditEventT) => (a.time === b.time ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.time < b.time ? -1 : 1);
@@ -39,6 +42,8 @@ async function tail(args: string[], io: CliIo): Promise<number> {
     {
       server: { type: "string" },
       grant: { type: "string" },
+      tool: { type: "string" },
+      operation: { type: "string" },
       decision: { type: "string" },
       lines: { type: "string", short: "n" },
       follow: { type: "boolean", short: "f" },
@@ -51,7 +56,7 @@ async function tail(args: string[], io: CliIo): Promise<number> {
   const count = positiveInt(values.lines, "lines", 20, { min: 0, max: 500 });
   const intervalMs = positiveInt(values.interval, "interval", 2, { min: 1, max: 3600 }) * 1000;
   const api = new ApiClient(resolveCredentials(sys), sys);
-  const filter = { serverId: values.server, grantId: values.grant, decision: values.decision };
+  const filter = { serverId: values.server, grantId: values.grant, tool: values.tool, operation: values.operation, decision: values.decision };
   const print = (events: AuditEventT[]) => {
     for (const e of events.sort(byTime)) io.out(values.json ? JSON.stringify(e) : formatEvent(e));
   };

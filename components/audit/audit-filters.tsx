@@ -13,6 +13,7 @@ import {
   hasNarrowingFilters,
   resolveRange,
   toLocalInput,
+  withoutNarrowing,
   type AuditFilters,
   type RangeId,
 } from "@/lib/client/audit";
@@ -37,16 +38,7 @@ const PILL_FOCUS = "has-focus-visible:outline-2 has-focus-visible:outline-offset
 
 export function AuditFiltersBar({ filters, onChange, servers, grants, toolSuggestions, live, onLiveChange, canLive, updatedAt, exportHref }: Props) {
   const id = useId();
-  const [toolText, setToolText] = useState(filters.tool);
   const set = (patch: Partial<AuditFilters>) => onChange({ ...filters, ...patch });
-
-  // The tool box filters as you type, once you pause.
-  useEffect(() => setToolText(filters.tool), [filters.tool]);
-  useEffect(() => {
-    if (toolText.trim() === filters.tool) return;
-    const t = setTimeout(() => onChange({ ...filters, tool: toolText.trim() }), 400);
-    return () => clearTimeout(t);
-  }, [toolText, filters, onChange]);
 
   const grantChoices = grants.filter((g) => !filters.serverId || g.serverId === filters.serverId || g.id === filters.grantId);
   const serverOptions = [{ value: "", label: "All servers" }, ...servers.map((s) => ({ value: s.id, label: s.name }))];
@@ -67,27 +59,11 @@ export function AuditFiltersBar({ filters, onChange, servers, grants, toolSugges
   return (
     <Card>
       <div className="p-4 sm:p-5">
-        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
+        <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
           <SelectField label="Server" value={filters.serverId} options={serverOptions} onChange={(e) => set({ serverId: e.target.value, grantId: "" })} />
           <SelectField label="Grant" value={filters.grantId} options={grantOptions} onChange={(e) => set({ grantId: e.target.value })} />
-          <div className="sm:col-span-2 lg:col-span-1">
-            <TextField
-              label="Tool"
-              type="search"
-              value={toolText}
-              placeholder="Any tool (exact name)"
-              list={`${id}-tools`}
-              autoComplete="off"
-              spellCheck={false}
-              onChange={(e) => setToolText(e.target.value)}
-              onKeyDown={(e) => e.key === "Enter" && (e.preventDefault(), set({ tool: toolText.trim() }))}
-            />
-            <datalist id={`${id}-tools`}>
-              {toolSuggestions.map((t) => (
-                <option key={t} value={t} />
-              ))}
-            </datalist>
-          </div>
+          <SearchFilter label="Tool" placeholder="Any tool (exact name)" value={filters.tool} suggestions={toolSuggestions} onCommit={(tool) => set({ tool })} />
+          <SearchFilter label="Operation" placeholder="Any operation (exact name)" value={filters.operation} onCommit={(operation) => set({ operation })} />
         </div>
 
         <div className="mt-4 flex flex-wrap items-end gap-x-6 gap-y-4">
@@ -184,7 +160,7 @@ export function AuditFiltersBar({ filters, onChange, servers, grants, toolSugges
           <button
             type="button"
             className="ml-1 text-sm font-medium text-brand-700 hover:underline"
-            onClick={() => onChange({ ...filters, serverId: "", grantId: "", tool: "", decisions: [] })}
+            onClick={() => onChange(withoutNarrowing(filters))}
           >
             Clear filters
           </button>
@@ -195,6 +171,40 @@ export function AuditFiltersBar({ filters, onChange, servers, grants, toolSugges
         </div>
       </div>
     </Card>
+  );
+}
+
+/** A text filter that applies as you type, once you pause (or at once on Enter). */
+function SearchFilter({ label, placeholder, value, suggestions, onCommit }: { label: string; placeholder: string; value: string; suggestions?: string[]; onCommit: (value: string) => void }) {
+  const id = useId();
+  const [text, setText] = useState(value);
+  useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    if (text.trim() === value) return;
+    const t = setTimeout(() => onCommit(text.trim()), 400);
+    return () => clearTimeout(t);
+  }, [text, value, onCommit]);
+  return (
+    <div>
+      <TextField
+        label={label}
+        type="search"
+        value={text}
+        placeholder={placeholder}
+        list={suggestions ? `${id}-list` : undefined}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => e.key === "Enter" && (e.preventDefault(), onCommit(text.trim()))}
+      />
+      {suggestions && (
+        <datalist id={`${id}-list`}>
+          {suggestions.map((s) => (
+            <option key={s} value={s} />
+          ))}
+        </datalist>
+      )}
+    </div>
   );
 }
 

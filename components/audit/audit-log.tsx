@@ -7,7 +7,7 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
 import { apiFetch } from "@/lib/client/api";
-import { auditApiParams, filtersToParams, hasNarrowingFilters, RANGE_PRESETS, statsApiParams, type AuditFilters, type AuditStats } from "@/lib/client/audit";
+import { auditApiParams, filtersToParams, hasNarrowingFilters, RANGE_PRESETS, statsApiParams, withoutNarrowing, type AuditFilters, type AuditStats } from "@/lib/client/audit";
 import { formatCount } from "@/lib/client/format";
 import { useGrants, useServerOptions } from "@/components/grants/queries";
 import { AuditFiltersBar } from "./audit-filters";
@@ -81,7 +81,7 @@ export function AuditLog({ initialFilters }: { initialFilters: AuditFilters }) {
 
   const pickTool = useCallback(
     (tool: string, deniedOnly?: boolean) =>
-      setFiltersState((f) => ({ ...f, tool, decisions: deniedOnly ? ["deny", "hide", "rate_limited", "require_approval"] : f.decisions })),
+      setFiltersState((f) => ({ ...f, tool, operation: "", decisions: deniedOnly ? ["deny", "hide", "rate_limited", "require_approval"] : f.decisions })),
     [],
   );
 
@@ -164,7 +164,7 @@ export function AuditLog({ initialFilters }: { initialFilters: AuditFilters }) {
             <div className="px-5 py-10 text-center">
               <p className="text-sm font-medium text-zinc-900">No events match these filters</p>
               <p className="mt-1 text-sm text-zinc-600">Try another decision or tool, a longer time range, or clear the filters.</p>
-              <Button variant="secondary" className="mt-4" onClick={() => setFilters({ ...filters, serverId: "", grantId: "", tool: "", decisions: [] })}>
+              <Button variant="secondary" className="mt-4" onClick={() => setFilters(withoutNarrowing(filters))}>
                 Clear filters
               </Button>
             </div>

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useRef } from "react";
-import { ruleHref } from "@/lib/client/audit";
+import { ruleHref, toolLabel } from "@/lib/client/audit";
 import { formatDateTime, formatMs } from "@/lib/client/format";
 import { CopyButton } from "@/components/grants/copy-button";
 import { DecisionBadge } from "./decision-badge";
@@ -12,7 +12,7 @@ interface Props {
   event: AuditEventRow | null;
   names: Names;
   onClose: () => void;
-  onFilter: (patch: { tool?: string; grantId?: string; serverId?: string }) => void;
+  onFilter: (patch: { tool?: string; operation?: string; grantId?: string; serverId?: string }) => void;
 }
 
 /**
@@ -48,7 +48,7 @@ export function EventDrawer({ event, names, onClose, onFilter }: Props) {
             <div className="min-w-0">
               <p className="text-xs font-medium text-zinc-500">{formatDateTime(event.time)}</p>
               <h2 id="event-drawer-title" className="mt-0.5 flex flex-wrap items-center gap-2 text-base font-semibold text-zinc-900">
-                <span className="truncate font-mono">{event.tool ?? event.method}</span>
+                <span className="truncate font-mono">{toolLabel(event)}</span>
                 <DecisionBadge decision={event.decision} />
               </h2>
             </div>
@@ -105,12 +105,20 @@ export function EventDrawer({ event, names, onClose, onFilter }: Props) {
                 {event.tool ? (
                   <span className="flex flex-wrap items-center gap-x-3">
                     <code className="font-mono text-xs">{event.tool}</code>
-                    <FilterLink onClick={() => onFilter({ tool: event.tool! })}>Calls of this tool</FilterLink>
+                    <FilterLink onClick={() => onFilter({ tool: event.tool!, operation: "" })}>Calls of this tool</FilterLink>
                   </span>
                 ) : (
                   "—"
                 )}
               </Row>
+              {event.tool !== null && event.operation !== null && (
+                <Row label="Operation">
+                  <span className="flex flex-wrap items-center gap-x-3">
+                    <code className="font-mono text-xs break-all">{event.operation}</code>
+                    <FilterLink onClick={() => onFilter({ tool: event.tool!, operation: event.operation! })}>Calls of this operation</FilterLink>
+                  </span>
+                </Row>
+              )}
               <Row label="Arguments">
                 {event.argKeys.length ? (
                   <span className="flex flex-wrap gap-1">

@@ -3,6 +3,7 @@
 import { memo } from "react";
 import { formatDateTime, formatLogTime, formatMs } from "@/lib/client/format";
 import { DecisionBadge } from "./decision-badge";
+import { toolLabel } from "@/lib/client/audit";
 import type { AuditEventRow, Names } from "./types";
 
 /** The decision log: one row per event; the time opens the event's details. */
@@ -65,7 +66,7 @@ export const EventsTable = memo(function EventsTable({
                   onClick={(ev) => onOpen(e, ev.currentTarget)}
                   className="font-mono text-xs leading-5 text-zinc-700 tabular-nums hover:text-brand-700 hover:underline"
                   title={formatDateTime(e.time)}
-                  aria-label={`Details: ${e.tool ?? e.method} at ${formatDateTime(e.time)}`}
+                  aria-label={`Details: ${toolLabel(e)} at ${formatDateTime(e.time)}`}
                 >
                   {formatLogTime(e.time, now)}
                 </button>
@@ -77,7 +78,10 @@ export const EventsTable = memo(function EventsTable({
                 <DecisionBadge decision={e.decision} />
               </td>
               <td className="w-full max-w-0 px-3 py-2.5 align-top sm:w-auto sm:max-w-none">
-                <div className="truncate font-mono text-xs leading-5 font-medium text-zinc-900 sm:max-w-[16rem]">{e.tool ?? e.method}</div>
+                <div className="truncate font-mono text-xs leading-5 font-medium text-zinc-900 sm:max-w-[16rem]" title={toolLabel(e)}>
+                  {e.tool ?? e.method}
+                  {e.tool !== null && e.operation !== null && <span className="font-normal text-zinc-500"> · {e.operation}</span>}
+                </div>
                 {/* What the hidden columns say, on narrow screens. */}
                 <div className="mt-0.5 truncate text-xs text-zinc-500 md:hidden">
                   {names.server(e.serverId)}

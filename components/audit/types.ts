@@ -10,6 +10,8 @@ export interface AuditEventRow {
   requestId: string | null;
   method: string;
   tool: string | null;
+  /** A multiplexed tool's operation (the value of its operation argument); null for other tools. */
+  operation: string | null;
   decision: string;
   rulePointer: string | null;
   message: string | null;

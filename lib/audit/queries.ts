@@ -6,7 +6,8 @@ import { AUDIT_FORWARD, AUDIT_ORDER, NEWEST_FIRST } from "../validation/lists";
 import type { AuditFilter, AuditListQuery } from "../validation/audit";
 
 // The decision log as the dashboard and the API read it: filters that map onto the indexes
-// (org + time, + server / grant / tool / decision), keyset pages by (time, id) — newest first, or
+// (org + time, + server / grant / tool / decision; a multiplexed tool's operation is read within
+// those), keyset pages by (time, id) — newest first, or
 // forwards from a position (`after`, to follow the log) — exports of the current filter, and the
 // aggregates behind the charts, which honour the same filters.
 
@@ -16,6 +17,7 @@ export function auditWhere(orgId: string, f: AuditFilter): Prisma.AuditEventWher
     ...(f.serverId ? { serverId: f.serverId } : {}),
     ...(f.grantId ? { grantId: f.grantId } : {}),
     ...(f.tool ? { tool: f.tool } : {}),
+    ...(f.operation ? { operation: f.operation } : {}),
     ...(f.decision?.length ? { decision: { in: f.decision } } : {}),
     ...(f.from || f.to ? { time: { ...(f.from ? { gte: new Date(f.from) } : {}), ...(f.to ? { lte: new Date(f.to) } : {}) } } : {}),
   };
@@ -43,7 +45,7 @@ export async function listAuditEvents(db: Db, orgId: string, q: Omit<AuditListQu
   return { items, nextCursor: items.length ? encodeCursor(eventKey(items[items.length - 1])) : null };
 }
 
-const CSV_COLUMNS = ["id", "time", "serverId", "grantId", "sessionId", "method", "tool", "decision", "rulePointer", "message", "policyVersion", "argKeys", "latencyMs", "upstreamStatus", "requestId"] as const;
+const CSV_COLUMNS = ["id", "time", "serverId", "grantId", "sessionId", "method", "tool", "operation", "decision", "rulePointer", "message", "policyVersion", "argKeys", "latencyMs", "upstreamStatus", "requestId"] as const;
 
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -77,6 +79,7 @@ function auditSql(orgId: string, f: AuditFilter, from: Date, to: Date): Prisma.S
   if (f.serverId) parts.push(Prisma.sql`"serverId" = ${f.serverId}`);
   if (f.grantId) parts.push(Prisma.sql`"grantId" = ${f.grantId}`);
   if (f.tool) parts.push(Prisma.sql`"tool" = ${f.tool}`);
+  if (f.operation) parts.push(Prisma.sql`"operation" = ${f.operation}`);
   if (f.decision?.length) parts.push(Prisma.sql`"decision" IN (${Prisma.join(f.decision)})`);
   return Prisma.join(parts, " AND ");
 }

@@ -7,6 +7,7 @@ import {
   filtersFromParams,
   filtersToParams,
   fromLocalInput,
+  hasNarrowingFilters,
   latencyRows,
   resolveRange,
   ruleHref,
@@ -14,7 +15,9 @@ import {
   seriesDecisions,
   statsApiParams,
   toLocalInput,
+  toolLabel,
   totalCalls,
+  withoutNarrowing,
   type AuditStats,
 } from "./audit";
 
@@ -22,9 +25,9 @@ const NOW = Date.parse("2026-03-04T12:30:20.000Z");
 
 describe("audit filters and the page URL", () => {
   it("round-trips through the URL, leaving defaults out", () => {
-    const f = { ...DEFAULT_FILTERS, serverId: "srv_1", grantId: "gnt_2", tool: "echo", decisions: ["deny", "hide"], range: "1h" as const };
+    const f = { ...DEFAULT_FILTERS, serverId: "srv_1", grantId: "gnt_2", tool: "manage_jobs", operation: "delete-job", decisions: ["deny", "hide"], range: "1h" as const };
     const sp = filtersToParams(f);
-    expect(sp.toString()).toBe("server=srv_1&grant=gnt_2&tool=echo&decision=deny%2Chide&range=1h");
+    expect(sp.toString()).toBe("server=srv_1&grant=gnt_2&tool=manage_jobs&operation=delete-job&decision=deny%2Chide&range=1h");
     expect(filtersFromParams(sp)).toEqual(f);
     expect(filtersToParams(DEFAULT_FILTERS).toString()).toBe("");
   });
@@ -54,6 +57,20 @@ describe("audit filters and the page URL", () => {
     expect(Object.fromEntries(statsApiParams(f, NOW))).toEqual({ serverId: "srv_1", tool: "echo", decision: "deny,rate_limited", from: "2026-03-04T11:30:20.000Z", to: "2026-03-04T12:30:20.000Z" });
     const fixed = { ...f, range: "custom" as const, from: "2026-03-01T00:00:00.000Z", to: "2026-03-02T00:00:00.000Z" };
     expect(statsApiParams(fixed, NOW).get("to")).toBe("2026-03-02T00:00:00.000Z");
+    expect(auditApiParams({ ...f, operation: " get-job " }, NOW).get("operation")).toBe("get-job");
+  });
+
+  it("names a call as its tool, a multiplexed tool's call with its operation", () => {
+    expect(toolLabel({ tool: "manage_jobs", operation: "delete-job", method: "tools/call" })).toBe("manage_jobs · delete-job");
+    expect(toolLabel({ tool: "echo", operation: null, method: "tools/call" })).toBe("echo");
+    expect(toolLabel({ tool: null, operation: null, method: "tools/list" })).toBe("tools/list");
+  });
+
+  it("clears every narrowing filter, the operation too, and keeps the time range", () => {
+    const f = { ...DEFAULT_FILTERS, serverId: "srv_1", grantId: "gnt_2", tool: "manage_jobs", operation: "get-job", decisions: ["deny"], range: "1h" as const };
+    expect(hasNarrowingFilters({ ...DEFAULT_FILTERS, operation: "get-job" })).toBe(true);
+    expect(withoutNarrowing(f)).toEqual({ ...DEFAULT_FILTERS, range: "1h" });
+    expect(hasNarrowingFilters(withoutNarrowing(f))).toBe(false);
   });
 
   it("links a rule pointer to the server's policy page", () => {

@@ -34,6 +34,8 @@ export interface AuditFilters {
   serverId: string;
   grantId: string;
   tool: string;
+  /** A multiplexed tool's operation (exact name). */
+  operation: string;
   decisions: string[];
   range: RangeId;
   /** ISO date-times, used when range is "custom"; `to` may be empty (until now). */
@@ -41,7 +43,7 @@ export interface AuditFilters {
   to: string;
 }
 
-export const DEFAULT_FILTERS: AuditFilters = { serverId: "", grantId: "", tool: "", decisions: [], range: "24h", from: "", to: "" };
+export const DEFAULT_FILTERS: AuditFilters = { serverId: "", grantId: "", tool: "", operation: "", decisions: [], range: "24h", from: "", to: "" };
 
 type ParamSource = URLSearchParams | Record<string, string | string[] | undefined>;
 
@@ -55,7 +57,7 @@ function validIso(s: string): string {
   return s && !Number.isNaN(Date.parse(s)) ? new Date(s).toISOString() : "";
 }
 
-/** Filters from the page URL (?server&grant&tool&decision=deny,hide&range=1h|custom&from&to). */
+/** Filters from the page URL (?server&grant&tool&operation&decision=deny,hide&range=1h|custom&from&to). */
 export function filtersFromParams(sp: ParamSource): AuditFilters {
   const range = param(sp, "range");
   const known = RANGE_PRESETS.some((r) => r.id === range) || range === "custom";
@@ -63,6 +65,7 @@ export function filtersFromParams(sp: ParamSource): AuditFilters {
     serverId: param(sp, "server"),
     grantId: param(sp, "grant"),
     tool: param(sp, "tool"),
+    operation: param(sp, "operation"),
     // Only decisions the API knows: it answers 400 to any other.
     decisions: param(sp, "decision")
       .split(",")
@@ -83,6 +86,7 @@ export function filtersToParams(f: AuditFilters): URLSearchParams {
   if (f.serverId) sp.set("server", f.serverId);
   if (f.grantId) sp.set("grant", f.grantId);
   if (f.tool) sp.set("tool", f.tool);
+  if (f.operation) sp.set("operation", f.operation);
   if (f.decisions.length) sp.set("decision", f.decisions.join(","));
   if (f.range !== DEFAULT_FILTERS.range) sp.set("range", f.range);
   if (f.range === "custom") {
@@ -105,6 +109,7 @@ export function auditApiParams(f: AuditFilters, now: number = Date.now(), extra:
   if (f.serverId) sp.set("serverId", f.serverId);
   if (f.grantId) sp.set("grantId", f.grantId);
   if (f.tool.trim()) sp.set("tool", f.tool.trim());
+  if (f.operation.trim()) sp.set("operation", f.operation.trim());
   if (f.decisions.length) sp.set("decision", f.decisions.join(","));
   const { from, to } = resolveRange(f, now);
   sp.set("from", from);
@@ -122,7 +127,18 @@ export function statsApiParams(f: AuditFilters, now: number = Date.now()): URLSe
 
 /** True when anything narrows the log besides the time range. */
 export function hasNarrowingFilters(f: AuditFilters): boolean {
-  return Boolean(f.serverId || f.grantId || f.tool.trim() || f.decisions.length);
+  return Boolean(f.serverId || f.grantId || f.tool.trim() || f.operation.trim() || f.decisions.length);
+}
+
+/** "tool · operation" for a multiplexed tool's call, else the tool (or the method): how the log names a call. */
+export function toolLabel(e: { tool: string | null; operation?: string | null; method: string }): string {
+  if (e.tool === null) return e.method;
+  return e.operation == null ? e.tool : `${e.tool} · ${e.operation}`;
+}
+
+/** The filters with nothing narrowing the log but the time range ("Clear filters"). */
+export function withoutNarrowing(f: AuditFilters): AuditFilters {
+  return { ...f, serverId: "", grantId: "", tool: "", operation: "", decisions: [] };
 }
 
 /** Where a rule pointer leads: the server's policy page (/servers/<id>/policy), with the pointer. */

@@ -309,6 +309,7 @@ export const AuditEvent = z.object({
   requestId: z.string().nullable().describe("the JSON-RPC id of the call"),
   method: z.string().describe("`tools/call`"),
   tool: z.string().nullable(),
+  operation: z.string().nullable().describe("the operation of a multiplexed tool's call (the value of its operation argument, at most 256 characters); null for other tools"),
   decision: z.string().describe("allow, deny, hide, require_approval or rate_limited"),
   rulePointer: z.string().nullable().describe("the deciding rule, as a JSON pointer into the policy"),
   message: z.string().nullable(),

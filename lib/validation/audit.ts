@@ -28,6 +28,8 @@ export const auditFilterSchema = z.object({
   serverId: idParam("srv", "a server").optional(),
   grantId: idParam("gnt", "a grant").optional(),
   tool: z.string().min(1).max(300).optional(),
+  /** A multiplexed tool's operation (as the audit log names it). */
+  operation: z.string().min(1).max(300).optional(),
   decision: decisionList.optional(),
   from: z.iso.datetime({ offset: true, error: "from must be an ISO date-time" }).optional(),
   to: z.iso.datetime({ offset: true, error: "to must be an ISO date-time" }).optional(),

@@ -183,3 +183,59 @@ describe("GET /audit/stats honours every filter of the list", () => {
     expect(stats.topDeniedRules[0]).toMatchObject({ rule: "/tools/delete_file/action", count: 2 });
   });
 });
+
+describe("the operation of a multiplexed tool's call", () => {
+  // Two days before the other events: no other test's range or page reaches them.
+  const t0 = Date.now() - 2 * 86_400_000;
+  const range = `from=${new Date(t0 - 1000).toISOString()}&to=${new Date(t0 + 10_000).toISOString()}`;
+  const ops: { id: string; tool: string; operation: string | null; decision: string }[] = [];
+
+  beforeAll(async () => {
+    const id = createEventIdGenerator();
+    const orgId = (await sql.query(`SELECT "orgId" FROM "Server" WHERE id = $1`, [s.one.id])).rows[0].orgId as string;
+    const rows: [string, string | null, string][] = [
+      ["manage_aws_glue_jobs", "get-job", "allow"],
+      ["manage_aws_glue_jobs", "delete-job", "require_approval"],
+      ["manage_aws_glue_jobs", "get-job", "allow"],
+      ["echo", null, "allow"],
+    ];
+    for (const [i, [tool, operation, decision]] of rows.entries()) {
+      const t = t0 + i * 1000;
+      const e = { id: id(t), tool, operation, decision };
+      ops.push(e);
+      await sql.query(
+        `INSERT INTO "AuditEvent" (id, time, "orgId", "serverId", "grantId", method, tool, operation, decision) VALUES ($1, $2, $3, $4, $5, 'tools/call', $6, $7, $8)`,
+        [e.id, new Date(t), orgId, s.one.id, g.plain.id, tool, operation, decision],
+      );
+    }
+  });
+
+  it("is in each event, and filters the list, its export and the stats", async () => {
+    const all = (await list(range)).items as unknown as { id: string; tool: string; operation: string | null }[];
+    expect(all.map((e) => [e.tool, e.operation])).toEqual(ops.map((e) => [e.tool, e.operation]).reverse());
+
+    const gets = await list(`${range}&operation=get-job`);
+    expect(idsOf(gets.items)).toEqual([ops[2].id, ops[0].id]);
+    expect(idsOf((await list(`${range}&tool=manage_aws_glue_jobs&operation=delete-job`)).items)).toEqual([ops[1].id]);
+    expect((await list(`${range}&tool=echo&operation=get-job`)).items).toEqual([]);
+
+    const csv = await api("GET", `/api/v1/audit?${range}&operation=get-job&format=csv`, undefined, viewer);
+    expect(csv.status).toBe(200);
+    const [header, ...lines] = String(csv.body).trim().split("\n");
+    expect(header.split(",")).toContain("operation");
+    const column = header.split(",").indexOf("operation");
+    expect(lines.map((l) => l.split(",")[column])).toEqual(["get-job", "get-job"]);
+    const json = await api("GET", `/api/v1/audit?${range}&operation=delete-job&format=json`, undefined, viewer);
+    expect(json.body).toMatchObject([{ id: ops[1].id, operation: "delete-job" }]);
+
+    const stats = (await api("GET", `/api/v1/audit/stats?${range}&operation=get-job`, undefined, viewer)).body as { series: { decision: string; count: number }[]; topTools: { tool: string; count: number }[] };
+    expect(stats.series.reduce((n, p) => n + p.count, 0)).toBe(2);
+    expect(stats.topTools).toEqual([{ tool: "manage_aws_glue_jobs", count: 2 }]);
+  });
+
+  it("400 naming `operation` for a value longer than 300 characters", async () => {
+    const r = await api("GET", `/api/v1/audit?operation=${"x".repeat(301)}`, undefined, viewer);
+    expect(r.status).toBe(400);
+    expect(Object.keys(r.body.error.details.fields)).toEqual(["operation"]);
+  });
+});

@@ -3,7 +3,7 @@ import { exportAuditEvents, listAuditEvents } from "@/lib/audit/queries";
 import { auditListQuery } from "@/lib/validation/audit";
 import { getDb } from "@/lib/db/client";
 
-// GET /api/v1/audit?serverId&grantId&tool&decision&from&to&limit&cursor → {items, nextCursor}, newest first
+// GET /api/v1/audit?serverId&grantId&tool&operation&decision&from&to&limit&cursor → {items, nextCursor}, newest first
 // with after=<cursor or event id>: the events after that one, oldest first (to follow the log)
 // with format=csv|json: every event of the filter (up to 50,000) as a download
 export const GET = withOrgApi({ permission: "audit.read" }, async ({ req, org }) => {
