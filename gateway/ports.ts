@@ -106,9 +106,10 @@ export interface ApprovalStore {
   consume(key: ApprovalKey): Promise<string | null>;
   /**
    * The state of this call's request: the pending one (identical pending calls share one), a
-   * denial still in force, or a new pending request expiring after timeoutSeconds.
+   * denial still in force, or a new pending request expiring after timeoutSeconds, which the
+   * people the rule names as approvers (emails) may decide besides admins and policy managers.
    */
-  request(key: ApprovalKey, args: Record<string, unknown>, timeoutSeconds: number): Promise<ApprovalState>;
+  request(key: ApprovalKey, args: Record<string, unknown>, options: { timeoutSeconds: number; approvers: readonly string[] }): Promise<ApprovalState>;
   /** One request's current state (hold mode polls it). */
   get(id: string): Promise<ApprovalState | null>;
 }

@@ -10,7 +10,7 @@ import { RiskBadge } from "@/components/servers/risk";
 import { pretty, timeAgo } from "@/components/servers/format";
 import { Countdown } from "./countdown";
 import { useDecideApproval } from "./queries";
-import { deciderName, STATUS_LABELS, type ApprovalRow, type ApprovalStatus } from "./types";
+import { deciderName, STATUS_LABELS, whoMayDecide, type ApprovalRow, type ApprovalStatus } from "./types";
 
 const STATUS_TONES: Record<ApprovalStatus, "amber" | "green" | "red" | "neutral" | "brand"> = {
   pending: "amber",
@@ -25,7 +25,7 @@ export function StatusBadge({ status }: { status: ApprovalStatus }) {
 }
 
 /** One request: the call (tool, risk, arguments in full), who asked, when, the expiry, and the decision. */
-export function ApprovalCard({ approval, canDecide, roleLabel, detail = false }: { approval: ApprovalRow; canDecide: boolean; roleLabel: string; detail?: boolean }) {
+export function ApprovalCard({ approval, roleLabel, detail = false }: { approval: ApprovalRow; roleLabel: string; detail?: boolean }) {
   const a = approval;
   return (
     <article
@@ -86,6 +86,10 @@ export function ApprovalCard({ approval, canDecide, roleLabel, detail = false }:
               {a.rulePointer ?? "—"}
               {a.policyVersion !== null && <span className="font-sans text-zinc-500"> · policy v{a.policyVersion}</span>}
             </dd>
+            <dt className="text-zinc-500">May decide</dt>
+            <dd className="break-all" data-testid="approvers">
+              {whoMayDecide(a.approvers)}
+            </dd>
             <dt className="text-zinc-500">Arguments digest</dt>
             <dd className="font-mono break-all" title="SHA-256 of the canonical arguments: the approval holds for exactly these">
               {a.argsDigest.slice(0, 16)}…
@@ -104,13 +108,13 @@ export function ApprovalCard({ approval, canDecide, roleLabel, detail = false }:
             )}
           </dl>
         </section>
-        <DecisionPanel approval={a} canDecide={canDecide} roleLabel={roleLabel} />
+        <DecisionPanel approval={a} roleLabel={roleLabel} />
       </div>
     </article>
   );
 }
 
-function DecisionPanel({ approval: a, canDecide, roleLabel }: { approval: ApprovalRow; canDecide: boolean; roleLabel: string }) {
+function DecisionPanel({ approval: a, roleLabel }: { approval: ApprovalRow; roleLabel: string }) {
   const decide = useDecideApproval();
   const [comment, setComment] = useState("");
   const [missingReason, setMissingReason] = useState(false);
@@ -147,10 +151,10 @@ function DecisionPanel({ approval: a, canDecide, roleLabel }: { approval: Approv
     );
   }
 
-  if (!canDecide) {
+  if (!a.canDecide) {
     return (
       <section aria-label="Decision" className="self-start rounded-md bg-zinc-50 p-3 text-sm text-zinc-700 ring-1 ring-zinc-200 ring-inset" data-testid="read-only-note">
-        Waiting for a decision. Only admins and policy managers can approve or deny; you are a {roleLabel.toLowerCase()}.
+        Waiting for a decision. Only {lowerFirst(whoMayDecide(a.approvers))} can approve or deny; you are a {roleLabel.toLowerCase()}.
       </section>
     );
   }
@@ -202,3 +206,5 @@ function DecisionPanel({ approval: a, canDecide, roleLabel }: { approval: Approv
     </section>
   );
 }
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);

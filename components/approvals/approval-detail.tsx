@@ -7,7 +7,7 @@ import { useApproval } from "./queries";
 import type { ApprovalRow } from "./types";
 
 /** The page agents send their users to: one request, polled so a decision elsewhere shows. */
-export function ApprovalDetail({ initial, canDecide, roleLabel }: { initial: ApprovalRow; canDecide: boolean; roleLabel: string }) {
+export function ApprovalDetail({ initial, roleLabel }: { initial: ApprovalRow; roleLabel: string }) {
   const q = useApproval(initial.id, initial);
   return (
     <div className="space-y-4">
@@ -15,7 +15,7 @@ export function ApprovalDetail({ initial, canDecide, roleLabel }: { initial: App
         ← All approval requests
       </Link>
       {q.error && <Alert tone="error">{q.error.message}</Alert>}
-      <ApprovalCard approval={q.data ?? initial} canDecide={canDecide} roleLabel={roleLabel} detail />
+      <ApprovalCard approval={q.data ?? initial} roleLabel={roleLabel} detail />
     </div>
   );
 }

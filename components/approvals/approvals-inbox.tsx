@@ -13,7 +13,7 @@ const SELECT =
   "block w-full rounded-md border-0 bg-white py-1.5 pr-8 pl-2.5 text-sm text-zinc-900 ring-1 ring-zinc-300 ring-inset focus:ring-2 focus:ring-brand-600 focus:outline-none focus:ring-inset";
 
 /** The approvals inbox: pending first, filters kept in the URL, polled every 5 s. */
-export function ApprovalsInbox({ canDecide, roleLabel }: { canDecide: boolean; roleLabel: string }) {
+export function ApprovalsInbox({ roleCanDecide, roleLabel }: { roleCanDecide: boolean; roleLabel: string }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -77,9 +77,10 @@ export function ApprovalsInbox({ canDecide, roleLabel }: { canDecide: boolean; r
         </Filter>
       </form>
 
-      {!canDecide && (
+      {!roleCanDecide && (
         <Alert tone="info">
-          You can see requests, not decide them: only admins and policy managers can approve or deny. You are a {roleLabel.toLowerCase()}.
+          You can see every request, and decide only those whose rule names you as an approver: the others are for admins and policy managers. You are a{" "}
+          {roleLabel.toLowerCase()}.
         </Alert>
       )}
 
@@ -91,7 +92,7 @@ export function ApprovalsInbox({ canDecide, roleLabel }: { canDecide: boolean; r
         filtered ? (
           <EmptyState title="No requests match these filters" body="Clear a filter to see more." />
         ) : (
-          <EmptyState title="No approvals waiting" body="When a rule requires approval, the agent's call waits here until an admin or policy manager decides. New requests appear within seconds." />
+          <EmptyState title="No approvals waiting" body="When a rule requires approval, the agent's call waits here until an admin, a policy manager or an approver the rule names decides. New requests appear within seconds." />
         )
       ) : (
         <>
@@ -101,7 +102,7 @@ export function ApprovalsInbox({ canDecide, roleLabel }: { canDecide: boolean; r
           <ul className="space-y-4">
             {items.map((a) => (
               <li key={a.id}>
-                <ApprovalCard approval={a} canDecide={canDecide} roleLabel={roleLabel} />
+                <ApprovalCard approval={a} roleLabel={roleLabel} />
               </li>
             ))}
           </ul>

@@ -55,7 +55,7 @@ export function useDecideApproval() {
     onMutate: async ({ id, decision, comment }) => {
       await qc.cancelQueries({ queryKey: ["approvals"] });
       const patch = (a: ApprovalRow): ApprovalRow =>
-        a.id === id ? { ...a, status: decision === "approve" ? "approved" : "denied", comment: comment.trim() || null, decidedAt: new Date().toISOString() } : a;
+        a.id === id ? { ...a, status: decision === "approve" ? "approved" : "denied", comment: comment.trim() || null, decidedAt: new Date().toISOString(), canDecide: false } : a;
       const lists = qc.getQueriesData<{ items: ApprovalRow[]; nextCursor: string | null }>({ queryKey: ["approvals", "list"] });
       const one = qc.getQueryData<ApprovalRow>(["approvals", "one", id]);
       for (const [key, data] of lists) if (data) qc.setQueryData(key, { ...data, items: data.items.map(patch) });

@@ -21,6 +21,10 @@ export interface ApprovalRow {
   comment: string | null;
   usedAt: string | null;
   auditEventIds: string[];
+  /** Emails the rule names as approvers, besides admins and policy managers. */
+  approvers: string[];
+  /** Whether the signed-in person may approve or deny it now. */
+  canDecide: boolean;
 }
 
 export interface ApprovalFilters {
@@ -37,6 +41,11 @@ export const STATUS_LABELS: Record<ApprovalStatus, string> = {
   expired: "Expired",
   used: "Approved · used",
 };
+
+/** Who may decide a request: "Admins and policy managers", or "Admins, policy managers, and alice@x.com". */
+export function whoMayDecide(approvers: readonly string[]): string {
+  return new Intl.ListFormat("en", { type: "conjunction" }).format(["Admins", "policy managers", ...approvers]);
+}
 
 /** Who decided: "Ada (ada@example.com)", or with `short` just "Ada" when they have a name. */
 export function deciderName(d: ApprovalRow["decidedBy"], opts: { short?: boolean } = {}): string {

@@ -122,7 +122,7 @@ export function ApprovalWebhookSettings() {
 
       {hook && (
         <Card>
-          <CardHeader title="Last deliveries" description="Every attempt, newest first. Network errors, 5xx and 429 are retried after 1, 4, 16 and 60 s." />
+          <CardHeader title="Last deliveries" description="Every attempt, newest first. Network errors, 5xx and 429 are retried after 1, 4, 16 and 60 s; a scheduled retry survives a restart." />
           {q.data?.deliveries.length === 0 ? (
             <p className="px-5 py-4 text-sm text-zinc-500">Nothing sent yet. Send a test event to check the receiver.</p>
           ) : (
@@ -153,6 +153,8 @@ export function ApprovalWebhookSettings() {
                       <td className="px-3 py-2">
                         {d.statusCode !== null && d.statusCode >= 200 && d.statusCode < 300 ? (
                           <Badge tone="green">{d.statusCode}</Badge>
+                        ) : d.statusCode === null && d.error === null ? (
+                          <Badge>scheduled</Badge>
                         ) : (
                           <Badge tone="red">{d.error ?? d.statusCode}</Badge>
                         )}

@@ -34,7 +34,7 @@ export function approvalKey(scope: ApprovalScope, tool: string, args: Record<str
 export async function checkApproval(store: ApprovalStore, key: ApprovalKey, args: Record<string, unknown>, decision: Decision): Promise<ApprovalVerdict> {
   const used = await store.consume(key);
   if (used !== null) return { kind: "approved", approvalId: used };
-  const approval = await store.request(key, args, decision.approval?.timeoutSeconds ?? 1_800);
+  const approval = await store.request(key, args, { timeoutSeconds: decision.approval?.timeoutSeconds ?? 1_800, approvers: decision.approval?.approvers ?? [] });
   if (approval.status === "denied") return { kind: "denied", approval, decision: deniedByApprover(decision, approval) };
   return { kind: "pending", approval };
 }

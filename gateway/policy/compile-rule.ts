@@ -93,6 +93,7 @@ export function compileRule(rule: AnyRule, pointer: string, kind: RuleKind): Com
           timeoutSeconds: options?.timeout_seconds ?? APPROVAL_TIMEOUT_DEFAULT_SECONDS,
           mode: options?.mode ?? "retry",
           holdSeconds: options?.hold_seconds ?? APPROVAL_HOLD_DEFAULT_SECONDS,
+          approvers: Object.freeze([...new Set((options?.approvers ?? []).map((email) => email.toLowerCase()))]),
         }
       : null;
   const limits = (rule.limits ?? []).map((limit, index) => compileLimit(limit, childPointer(pointer, "limits", index)));

@@ -27,6 +27,8 @@ export interface ApprovalRequirement {
   readonly mode: ApprovalMode;
   /** hold mode: how long the call is kept open waiting for the decision. */
   readonly holdSeconds: number;
+  /** Emails (lower case) of people who may decide besides admins and policy managers; often empty. */
+  readonly approvers: readonly string[];
 }
 
 export interface Decision {

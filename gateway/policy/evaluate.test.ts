@@ -115,6 +115,20 @@ describe("precedence", () => {
     });
   });
 
+  it("carries the approvers a rule names: lower case, each once; none by default", () => {
+    const document = {
+      ...base,
+      tools: {
+        refund: { action: "require_approval", approval: { approvers: ["Alice@Example.com", "bob@example.com", "alice@example.com"] } },
+        wipe: { action: "require_approval" },
+      },
+    };
+    expect(decide(document, call("refund")).approval).toEqual({ timeoutSeconds: 1800, mode: "retry", holdSeconds: 60, approvers: ["alice@example.com", "bob@example.com"] });
+    expect(decide(document, call("wipe")).approval?.approvers).toEqual([]);
+    const operations = { ...base, tools: { glue: { operations: { "delete-*": { action: "require_approval", approval: { approvers: ["ops@example.com"] } } } } } };
+    expect(decide(operations, call("glue", { operation: "delete-job" })).approval?.approvers).toEqual(["ops@example.com"]);
+  });
+
   it("lets a deny beat an approval", () => {
     const document = { ...base, tools: { wipe: { action: "require_approval" } }, categories: { Destructive: { action: "deny" } } };
     expect(decide(document, call("wipe"), withCategory("Destructive")).effect).toBe("deny");

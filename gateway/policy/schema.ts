@@ -80,10 +80,16 @@ export type Limit = z.infer<typeof LimitSchema>;
 export const APPROVAL_HOLD_MAX_SECONDS = 600;
 export const APPROVAL_HOLD_DEFAULT_SECONDS = 60;
 
+/** People a rule names as approvers, by email, besides admins and policy managers. */
+export const APPROVERS_MAX = 50;
+
 export const ApprovalSchema = z.strictObject({
   timeout_seconds: z.number().int().min(1).max(APPROVAL_TIMEOUT_MAX_SECONDS).optional(),
   mode: z.enum(APPROVAL_MODES).optional(),
   hold_seconds: z.number().int().min(1).max(APPROVAL_HOLD_MAX_SECONDS).optional(),
+  // Members of the organization with these emails may decide this rule's requests whatever their
+  // role (compared without regard to case).
+  approvers: z.array(z.email().max(254)).min(1).max(APPROVERS_MAX).optional(),
 });
 export type Approval = z.infer<typeof ApprovalSchema>;
 

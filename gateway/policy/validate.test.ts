@@ -40,6 +40,19 @@ describe("validatePolicy", () => {
     });
   });
 
+  it("checks a rule's approvers: emails, at least one, at most 50", () => {
+    const withApprovers = (approvers: unknown) => ({ version: "1", default: "deny", tools: { refund: { action: "require_approval", approval: { approvers } } } });
+    expect(validatePolicy(withApprovers(["alice@example.com", "Bob@Example.org"])).ok).toBe(true);
+    const pointers = (approvers: unknown) => {
+      const result = validatePolicy(withApprovers(approvers));
+      return result.ok ? [] : result.errors.map((error) => error.path);
+    };
+    expect(pointers(["alice@example.com", "not an email"])).toEqual(["/tools/refund/approval/approvers/1"]);
+    expect(pointers([])).toEqual(["/tools/refund/approval/approvers"]);
+    expect(pointers(Array.from({ length: 51 }, (_, i) => `p${i}@example.com`))).toEqual(["/tools/refund/approval/approvers"]);
+    expect(pointers("alice@example.com")).toEqual(["/tools/refund/approval/approvers"]);
+  });
+
   it("writes every message in one style: one line, lowercase start, no final period", () => {
     const all = loadCorpus<InvalidCase[]>("invalid-policies.json").flatMap(({ document }) => {
       const result = validatePolicy(document);

@@ -2,12 +2,14 @@ import type { Db } from "../db/client";
 import { ApiError } from "../api/errors";
 import { encodeCursor, type KeyValue } from "../api/pagination";
 import type { ApprovalFilter, ApprovalStatusName } from "../validation/approvals";
+import { mayDecide, type Decider } from "./decide";
 
 // Approval requests as approvers see them: the call (tool, arguments in full, digest), who asked
 // (server, grant), the tool's risk from the inventory, the rule and policy version, the decision
 // (who, when, why), and the audit events of the calls linked to it. A request still marked
 // pending or approved past its expiry is reported as expired (the sweeper closes it within
-// seconds; the list does not wait for it).
+// seconds; the list does not wait for it). Each request says whether the caller may decide it
+// now (`canDecide`: pending, and their role allows it or the rule names them).
 
 const NOW = `(now() AT TIME ZONE 'UTC')`;
 const STATUS = `(CASE WHEN a.status IN ('pending', 'approved') AND a."expiresAt" <= ${NOW} THEN 'expired' ELSE a.status::text END)`;
@@ -30,7 +32,11 @@ interface Row {
   decidedAt: Date | null;
   comment: string | null;
   usedAt: Date | null;
+  approvers: string[] | null;
 }
+
+/** Who is asking, for `canDecide`: their role and, for a person, their email. */
+export type ApprovalViewer = Pick<Decider, "role" | "email">;
 
 export interface ApprovalDecider {
   type: "user" | "api_key" | "unknown";
@@ -57,6 +63,10 @@ export interface ApprovalItem {
   comment: string | null;
   usedAt: Date | null;
   auditEventIds: string[];
+  /** Emails the rule names as approvers besides admins and policy managers (lower case). */
+  approvers: string[];
+  /** Whether the caller may approve or deny it now. */
+  canDecide: boolean;
 }
 
 function whereOf(orgId: string, f: ApprovalFilter, params: unknown[]): string {
@@ -82,10 +92,10 @@ function whereOf(orgId: string, f: ApprovalFilter, params: unknown[]): string {
 }
 
 const COLUMNS = `a.id, ${STATUS} AS status, ${RANK} AS rank, a."serverId", a."grantId", a.tool, a."argsDigest", a.args, a."policyVersion",
-  a."rulePointer", a."requestedAt", a."expiresAt", a."decidedById", a."decidedAt", a.comment, a."usedAt"`;
+  a."rulePointer", a."requestedAt", a."expiresAt", a."decidedById", a."decidedAt", a.comment, a."usedAt", a.approvers`;
 
 /** A page of requests: pending first, then newest first. */
-export async function listApprovals(db: Db, orgId: string, q: ApprovalFilter & { limit: number; cursor?: KeyValue[] }) {
+export async function listApprovals(db: Db, orgId: string, viewer: ApprovalViewer, q: ApprovalFilter & { limit: number; cursor?: KeyValue[] }) {
   const params: unknown[] = [];
   let where = whereOf(orgId, q, params);
   if (q.cursor) {
@@ -102,7 +112,7 @@ export async function listApprovals(db: Db, orgId: string, q: ApprovalFilter & {
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
-    items: await describe(db, orgId, page),
+    items: await describe(db, orgId, viewer, page),
     nextCursor: rows.length > q.limit ? encodeCursor([last.rank, last.requestedAt, last.id]) : null,
   };
 }
@@ -117,10 +127,10 @@ export async function countPendingApprovals(db: Db, orgId: string): Promise<numb
 }
 
 /** One request of the organization; 404 for any other id (other organizations' too). */
-export async function getApproval(db: Db, orgId: string, id: string): Promise<ApprovalItem> {
+export async function getApproval(db: Db, orgId: string, id: string, viewer: ApprovalViewer): Promise<ApprovalItem> {
   const rows = await db.$queryRawUnsafe<Row[]>(`SELECT ${COLUMNS} FROM "Approval" a WHERE a.id = $1 AND a."orgId" = $2`, id, orgId);
   if (!rows[0]) throw new ApiError("not_found", "no approval request with this id");
-  return (await describe(db, orgId, rows))[0];
+  return (await describe(db, orgId, viewer, rows))[0];
 }
 
 /** Who decided, for people: a member's name and email, or an API key's name. */
@@ -145,7 +155,7 @@ export function deciderLabel(d: ApprovalDecider | null): string {
   return d.name ?? d.id;
 }
 
-async function describe(db: Db, orgId: string, rows: Row[]): Promise<ApprovalItem[]> {
+async function describe(db: Db, orgId: string, viewer: ApprovalViewer, rows: Row[]): Promise<ApprovalItem[]> {
   if (rows.length === 0) return [];
   const serverIds = [...new Set(rows.map((r) => r.serverId))];
   const grantIds = [...new Set(rows.map((r) => r.grantId))];
@@ -167,6 +177,7 @@ async function describe(db: Db, orgId: string, rows: Row[]): Promise<ApprovalIte
   ]);
   return rows.map((r) => {
     const tool = tools.find((t) => t.serverId === r.serverId && t.name === r.tool);
+    const approvers = r.approvers ?? [];
     return {
       id: r.id,
       status: r.status,
@@ -185,6 +196,8 @@ async function describe(db: Db, orgId: string, rows: Row[]): Promise<ApprovalIte
       comment: r.comment,
       usedAt: r.usedAt,
       auditEventIds: events.filter((e) => e.approvalId === r.id).map((e) => e.id),
+      approvers,
+      canDecide: r.status === "pending" && mayDecide(viewer, approvers),
     };
   });
 }

@@ -45,7 +45,7 @@ export class PrismaApprovalStore implements ApprovalStore {
     return rows[0]?.id ?? null;
   }
 
-  async request(key: ApprovalKey, args: Record<string, unknown>, timeoutSeconds: number): Promise<ApprovalState> {
+  async request(key: ApprovalKey, args: Record<string, unknown>, options: { timeoutSeconds: number; approvers: readonly string[] }): Promise<ApprovalState> {
     const latest = await this.latest(key);
     const live = latest !== null && latest.expiresAt.getTime() > Date.now();
     if (live && (latest.status === "pending" || latest.status === "denied" || latest.status === "approved")) {
@@ -60,8 +60,8 @@ export class PrismaApprovalStore implements ApprovalStore {
       await this.db.$executeRawUnsafe(`UPDATE "Approval" SET status = 'expired' WHERE id = $1 AND status = 'pending'`, latest.id);
     }
     const created = await this.db.$queryRawUnsafe<Row[]>(
-      `INSERT INTO "Approval" (id, "orgId", "serverId", "grantId", tool, "argsDigest", args, "policyVersion", "rulePointer", "ruleDigest", status, "requestedAt", "expiresAt")
-       VALUES ('apr_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, 'pending', ${NOW}, ${NOW} + make_interval(secs => $10))
+      `INSERT INTO "Approval" (id, "orgId", "serverId", "grantId", tool, "argsDigest", args, "policyVersion", "rulePointer", "ruleDigest", status, "requestedAt", "expiresAt", approvers)
+       VALUES ('apr_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, 'pending', ${NOW}, ${NOW} + make_interval(secs => $10), $11::text[])
        ON CONFLICT ("grantId", "serverId", tool, "argsDigest", "ruleDigest") WHERE status = 'pending' DO NOTHING
        RETURNING id, status::text AS status, comment, "expiresAt"`,
       key.orgId,
@@ -73,7 +73,8 @@ export class PrismaApprovalStore implements ApprovalStore {
       key.policyVersion,
       key.rulePointer,
       key.ruleDigest,
-      timeoutSeconds,
+      options.timeoutSeconds,
+      [...options.approvers],
     );
     if (created[0]) {
       this.options.onRequested?.(created[0].id, key.orgId);

@@ -699,12 +699,12 @@ export const ROUTES: RouteDoc[] = [
     tag: "Approvals",
     summary: "Approve a request",
     description:
-      "The agent's same call (same grant, tool and arguments) then runs once, if made before the approval expires (the rule's timeout, counted from now). Written to the admin log.",
+      "The agent's same call (same grant, tool and arguments) then runs once, if made before the approval expires (the rule's timeout, counted from now). Besides the roles with `approvals.decide`, a member whose email the rule names in `approval.approvers` may decide this request, whatever their role (an API key never is one). Written to the admin log, with `via`: `role` or `named_approver`.",
     auth: { kind: "org", permission: "approvals.decide" },
     params: APPROVAL_ID,
     body: { schema: approveApprovalSchema, name: "ApproveRequest", example: { comment: "checked with finance" } },
     responses: { 200: { description: "The request, approved", schema: "Approval" } },
-    errors: { 409: "already decided (`details.decidedBy` says by whom) or expired" },
+    errors: { 403: "the caller's role lacks `approvals.decide` and the request's rule does not name their email", 409: "already decided (`details.decidedBy` says by whom) or expired" },
   },
   {
     method: "POST",
@@ -712,12 +712,13 @@ export const ROUTES: RouteDoc[] = [
     operationId: "denyApproval",
     tag: "Approvals",
     summary: "Deny a request",
-    description: "`comment` is required: the agent is told it when it retries the call. Written to the admin log.",
+    description:
+      "`comment` is required: the agent is told it when it retries the call. Besides the roles with `approvals.decide`, a member whose email the rule names in `approval.approvers` may decide this request, whatever their role (an API key never is one). Written to the admin log, with `via`: `role` or `named_approver`.",
     auth: { kind: "org", permission: "approvals.decide" },
     params: APPROVAL_ID,
     body: { schema: denyApprovalSchema, name: "DenyRequest", example: { comment: "refunds over €1,000 go through finance" } },
     responses: { 200: { description: "The request, denied", schema: "Approval" } },
-    errors: { 409: "already decided (`details.decidedBy` says by whom) or expired" },
+    errors: { 403: "the caller's role lacks `approvals.decide` and the request's rule does not name their email", 409: "already decided (`details.decidedBy` says by whom) or expired" },
   },
   {
     method: "GET",
@@ -736,7 +737,7 @@ export const ROUTES: RouteDoc[] = [
     tag: "Approvals",
     summary: "Set the approval webhook",
     description:
-      "New and decided requests are POSTed to `url` as JSON (a top-level `text` for Slack incoming webhooks, plus `event` and `approval`), with `X-Toolgate-Signature: sha256=<hex HMAC-SHA256 of the body>`, `X-Toolgate-Event` and `X-Toolgate-Delivery`; network errors, 5xx and 429 are retried 4 times (after 1, 4, 16 and 60 s). The URL is checked as upstream URLs are (private addresses refused with `TOOLGATE_ALLOW_PRIVATE_UPSTREAMS=false`). Creating the webhook generates its secret, returned this once.",
+      "New and decided requests are POSTed to `url` as JSON (a top-level `text` for Slack incoming webhooks, plus `event` and `approval`), with `X-Toolgate-Signature: sha256=<hex HMAC-SHA256 of the body>`, `X-Toolgate-Event` and `X-Toolgate-Delivery`; network errors, 5xx and 429 are retried 4 times (after 1, 4, 16 and 60 s; a scheduled retry is stored and survives a restart). The URL is checked as upstream URLs are (private addresses refused with `TOOLGATE_ALLOW_PRIVATE_UPSTREAMS=false`). Creating the webhook generates its secret, returned this once.",
     auth: { kind: "org", permission: "org.manage" },
     body: { schema: approvalWebhookSchema, name: "ApprovalWebhookRequest", example: { url: "https://hooks.slack.com/services/T000/B000/XXXX", enabled: true } },
     responses: { 200: { description: "The webhook; `secret` when it was created now", schema: "SavedApprovalWebhook" } },

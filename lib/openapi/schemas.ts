@@ -218,7 +218,14 @@ export const SimulationResult = z.object({
   limits: z.array(
     z.object({ counter: z.string(), window: z.enum(LIMIT_WINDOWS), max: z.number(), scope: z.enum(LIMIT_SCOPES), cost: z.number(), rule: z.string() }),
   ),
-  approval: z.object({ timeoutSeconds: z.number().int(), mode: z.enum(APPROVAL_MODES), holdSeconds: z.number().int().describe("hold mode: how long the call is kept open") }).nullable(),
+  approval: z
+    .object({
+      timeoutSeconds: z.number().int(),
+      mode: z.enum(APPROVAL_MODES),
+      holdSeconds: z.number().int().describe("hold mode: how long the call is kept open"),
+      approvers: z.array(z.string()).describe("emails of people who may decide besides admins and policy managers (lower case)"),
+    })
+    .nullable(),
   knownTool: z.boolean().describe("whether the server lists this tool (its risk category was used)"),
   pendingReview: z.boolean().describe("the tool is new or changed and not reviewed yet: the gateway denies it whatever the policy says"),
 });
@@ -377,6 +384,8 @@ export const Approval = z.object({
   comment: z.string().nullable().describe("the approver's comment; a denial's reason, which the agent is told"),
   usedAt: nullableDate,
   auditEventIds: z.array(z.string()).describe("the audit events of the calls linked to this request, oldest first"),
+  approvers: z.array(z.string()).describe("emails the rule names in `approval.approvers`: these people may decide this request whatever their role"),
+  canDecide: z.boolean().describe("whether the caller may approve or deny it now: it is pending, and their role has `approvals.decide` or the rule names their email"),
 });
 export const ApprovalPage = pageOf(Approval, "pending first, then newest first");
 export const ApprovalCount = z.object({ pending: z.number().int().describe("requests waiting for a decision") });
@@ -389,9 +398,9 @@ export const WebhookDelivery = z.object({
   url: z.string(),
   attempt: z.number().int().describe("1 to 5"),
   statusCode: z.number().int().nullable().describe("the receiver's answer; null when it could not be reached"),
-  error: z.string().nullable(),
+  error: z.string().nullable().describe("why the attempt failed; with `statusCode`, null for an attempt scheduled and not made yet"),
   durationMs: z.number().int().nullable(),
-  createdAt: dateTime,
+  createdAt: dateTime.describe("when the attempt was made (or, scheduled, when it was scheduled: it is made after the backoff wait)"),
 });
 export const ApprovalWebhookAnswer = z.object({
   webhook: ApprovalWebhookSettings.nullable().describe("null when none is set up"),

@@ -1,14 +1,14 @@
 import { createHmac, randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import pg from "pg";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { freshDatabase } from "../helpers/postgres";
 import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
 import { startTestUpstream, type TestUpstream } from "../helpers/test-upstream";
-import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
+import { apiClient, basic, bearer, signInSession, uniqueEmail, PASSWORD } from "../helpers/http";
 
 // /api/v1/approvals and the approval webhook, against real PostgreSQL and a running Toolgate:
 // requests are created by real agent calls through the gateway (SDK client → Toolgate → test
@@ -250,6 +250,86 @@ describe("approve and deny", () => {
   });
 });
 
+describe("approvers named in the rule", () => {
+  let named: { email: string; session: Record<string, string> };
+  let other: { email: string; session: Record<string, string> };
+  let namedServer: string;
+  let namedGrant: { id: string; token: string };
+
+  /** A person who joins organization A as a viewer, signed in. */
+  async function viewer(tag: string) {
+    const email = uniqueEmail(tag);
+    const invited = await api("POST", "/api/v1/invitations", { email, role: "viewer" }, bearer(k.a));
+    expect(invited.status).toBe(201);
+    const inviteToken = String(invited.body.url).split("/").pop();
+    expect((await api("POST", "/api/v1/signup", { email, password: PASSWORD, inviteToken })).status).toBe(201);
+    return { email, session: await signInSession(app.url, email, PASSWORD) };
+  }
+
+  beforeAll(async () => {
+    named = await viewer("named-viewer");
+    other = await viewer("other-viewer");
+    namedServer = (await api("POST", "/api/v1/servers", { name: "named approvers", url: upstream.url }, bearer(k.a))).body.server.id;
+    // The rule names the viewer in capitals: emails compare without regard to case.
+    const policy = {
+      version: "1",
+      default: "allow",
+      tools: { echo: { action: "require_approval", approval: { approvers: [named.email.toUpperCase(), "nobody@example.com"] } }, delete_file: { action: "require_approval" } },
+    };
+    expect((await api("PUT", `/api/v1/servers/${namedServer}/policy`, { document: policy }, bearer(k.a))).status).toBe(200);
+    namedGrant = await newGrant(k.a, namedServer, "named-agent");
+  });
+
+  const adminLogEntry = async (id: string) =>
+    ((await api("GET", "/api/v1/audit/admin?limit=1000", undefined, bearer(k.a))).body.items as { action: string; targetId: string; actorLabel: string; details: Record<string, unknown> }[]).find(
+      (e) => e.targetId === id && e.action.startsWith("approval."),
+    );
+
+  it("a viewer the rule names sees the buttons' right and approves; the admin log says so; the agent's call runs", async () => {
+    const args = { message: "a named approver decides" };
+    const { client, id } = await requestApproval(namedGrant.token, namedServer, args);
+    const asNamed = await api("GET", `/api/v1/approvals/${id}`, undefined, named.session);
+    expect(asNamed.body).toMatchObject({ status: "pending", approvers: [named.email, "nobody@example.com"], canDecide: true });
+    const listed = (await api("GET", `/api/v1/approvals?serverId=${namedServer}`, undefined, named.session)).body.items.find((i: { id: string }) => i.id === id);
+    expect(listed.canDecide).toBe(true);
+    // Everyone else sees who may decide; only roles with approvals.decide may as well.
+    expect((await api("GET", `/api/v1/approvals/${id}`, undefined, other.session)).body.canDecide).toBe(false);
+    expect((await api("GET", `/api/v1/approvals/${id}`, undefined, bearer(k.aViewer))).body.canDecide).toBe(false);
+    expect((await api("GET", `/api/v1/approvals/${id}`, undefined, bearer(k.aManager))).body.canDecide).toBe(true);
+
+    const r = await api("POST", `/api/v1/approvals/${id}/approve`, { comment: "I own this one" }, named.session);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ status: "approved", canDecide: false, comment: "I own this one", decidedBy: { type: "user", email: named.email } });
+    const passed = await client.callTool({ name: "echo", arguments: args });
+    expect(passed.isError).toBeFalsy();
+    expect(textOf(passed)).toBe(args.message);
+    expect(await adminLogEntry(id)).toMatchObject({ action: "approval.approved", actorLabel: named.email, details: { via: "named_approver", comment: "I own this one" } });
+  });
+
+  it("a viewer the rule does not name gets 403, so does the named viewer on another rule's request, and an API key acting as viewer", async () => {
+    const { id } = await requestApproval(namedGrant.token, namedServer, { message: "not for everyone" });
+    const notNamed = await api("POST", `/api/v1/approvals/${id}/approve`, {}, other.session);
+    expect(notNamed.status).toBe(403);
+    expect(notNamed.body.error).toMatchObject({ code: "forbidden", message: expect.stringMatching(/does not name you as an approver/) });
+    expect((await api("POST", `/api/v1/approvals/${id}/deny`, { comment: "no" }, other.session)).status).toBe(403);
+    // A key has no email: the rule cannot name it, whatever it lists.
+    const key = await api("POST", `/api/v1/approvals/${id}/approve`, {}, bearer(k.aViewer));
+    expect(key.status).toBe(403);
+    expect(key.body.error.message).toMatch(/an API key cannot be named as an approver/);
+
+    const del = await requestApproval(namedGrant.token, namedServer, { path: "/srv/report.csv" }, "delete_file");
+    expect((await api("GET", `/api/v1/approvals/${del.id}`, undefined, named.session)).body).toMatchObject({ approvers: [], canDecide: false });
+    expect((await api("POST", `/api/v1/approvals/${del.id}/approve`, {}, named.session)).status).toBe(403);
+    expect((await api("GET", `/api/v1/approvals/${del.id}`, undefined, bearer(k.a))).body.status).toBe("pending");
+    expect((await api("GET", `/api/v1/approvals/${id}`, undefined, bearer(k.a))).body.status).toBe("pending");
+
+    // A policy manager decides by role; the named viewer, later, is told it was decided (409), not refused.
+    expect((await api("POST", `/api/v1/approvals/${id}/deny`, { comment: "not today" }, bearer(k.aManager))).status).toBe(200);
+    expect(await adminLogEntry(id)).toMatchObject({ action: "approval.denied", details: { via: "role" } });
+    expect((await api("POST", `/api/v1/approvals/${id}/approve`, {}, named.session)).status).toBe(409);
+  });
+});
+
 describe("tenant isolation", () => {
   it("another organization's requests are not found, not listed, and cannot be decided", async () => {
     const { id } = await requestApproval(bGrant.token, bServerId, { message: "org b's secret call" });
@@ -384,9 +464,10 @@ describe("approval webhook", () => {
     try {
       expect((await api("PUT", "/api/v1/approval-webhook", { url: dead.url }, bearer(k.a))).status).toBe(200);
       const { id } = await requestApproval(grant.token, serverId, { message: "nobody listens" });
+      // Each attempt answered by an error (a row with neither status nor error is one still scheduled).
       await expect
-        .poll(async () => (await sql.query(`SELECT attempt, "statusCode" FROM "WebhookDelivery" WHERE "approvalId" = $1 ORDER BY attempt`, [id])).rows.map((r) => [r.attempt, r.statusCode]), { timeout: 10_000 })
-        .toEqual([1, 2, 3, 4, 5].map((n) => [n, null]));
+        .poll(async () => (await sql.query(`SELECT attempt, "statusCode", error IS NOT NULL AS failed FROM "WebhookDelivery" WHERE "approvalId" = $1 ORDER BY attempt`, [id])).rows.map((r) => [r.attempt, r.statusCode, r.failed]), { timeout: 10_000 })
+        .toEqual([1, 2, 3, 4, 5].map((n) => [n, null, true]));
 
       expect((await api("PUT", "/api/v1/approval-webhook", { url: rx.url }, bearer(k.a))).status).toBe(200);
       const second = await requestApproval(grant.token, serverId, { message: "bad request" });
@@ -439,6 +520,84 @@ describe("approval webhook", () => {
     } finally {
       await rx.close();
       await viaNext.stop();
+    }
+  });
+
+  it("two first saves at once: both succeed, one creates the webhook and gets the secret", async () => {
+    for (let round = 0; round < 3; round++) {
+      const fresh = await org(`hook-race-${round}`);
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, (_, i) => api("PUT", "/api/v1/approval-webhook", { url: `http://127.0.0.1:9/hook-${i}` }, bearer(fresh.admin))),
+      );
+      expect(answers.map((r) => r.status), JSON.stringify(answers.map((r) => r.body))).toEqual([200, 200, 200, 200]);
+      const secrets = answers.map((r) => r.body.secret).filter((x) => x !== null);
+      expect(secrets).toEqual([expect.stringMatching(/^whsec_/)]);
+      const log = (await api("GET", "/api/v1/audit/admin?limit=100", undefined, bearer(fresh.admin))).body.items.map((e: { action: string }) => e.action);
+      expect(log.filter((x: string) => x === "webhook.created")).toHaveLength(1);
+      expect(log.filter((x: string) => x === "webhook.updated")).toHaveLength(3);
+      // One webhook, with one of the URLs saved.
+      expect((await api("GET", "/api/v1/approval-webhook", undefined, bearer(fresh.admin))).body.webhook.url).toMatch(/^http:\/\/127\.0\.0\.1:9\/hook-[0-3]$/);
+    }
+  });
+
+  it("resumes a retry after the process that scheduled it died mid-backoff", async () => {
+    // A Toolgate of its own on a database of its own (no other replica's sweeper to step in), with
+    // a 10-minute wait before the second attempt; the receiver refuses the first.
+    const resumeDb = await freshDatabase("webhook-resume");
+    const doomed = await startToolgateProcess({ databaseUrl: resumeDb, env: { ...shared, TOOLGATE_WEBHOOK_BACKOFF_MS: "600000,600000,600000,600000" } });
+    const rx = await receiver([503]);
+    const other = new pg.Client({ connectionString: resumeDb });
+    await other.connect();
+    try {
+      const call = apiClient(doomed.url);
+      const email = uniqueEmail("resume");
+      await call("POST", "/api/v1/signup", { email, password: PASSWORD });
+      const admin = (await call("POST", "/api/v1/api-keys", { name: "admin", role: "admin" }, basic(email, PASSWORD))).body.key as string;
+      const server = (await call("POST", "/api/v1/servers", { name: "resume", url: upstream.url }, bearer(admin))).body.server.id as string;
+      expect((await call("PUT", `/api/v1/servers/${server}/policy`, { document: POLICY }, bearer(admin))).status).toBe(200);
+      const token = (await call("POST", `/api/v1/servers/${server}/grants`, { label: "resume-agent" }, bearer(admin))).body.token as string;
+      const put = await call("PUT", "/api/v1/approval-webhook", { url: rx.url }, bearer(admin));
+      const hookSecret = put.body.secret as string;
+
+      const client = new Client({ name: "approvals-test", version: "1.0.0" });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${doomed.url}/mcp/${server}`), { requestInit: { headers: bearer(token) } }));
+      const id = approvalIdOf(await client.callTool({ name: "echo", arguments: { message: "survive a crash" } }));
+      await client.close();
+      const rows = async () => (await other.query(`SELECT attempt, "statusCode", error FROM "WebhookDelivery" WHERE "approvalId" = $1 ORDER BY attempt`, [id])).rows;
+      // Attempt 1 refused; attempt 2 scheduled (no answer yet), then the process is killed.
+      await expect.poll(rows, { timeout: 10_000 }).toEqual([
+        { attempt: 1, statusCode: 503, error: "HTTP 503" },
+        { attempt: 2, statusCode: null, error: null },
+      ]);
+      await doomed.stop("SIGKILL");
+      expect(rx.got).toHaveLength(1);
+      // The wait is over (as if 11 minutes had passed).
+      await other.query(`UPDATE "WebhookDelivery" SET "createdAt" = "createdAt" - interval '11 minutes' WHERE "approvalId" = $1 AND attempt = 2`, [id]);
+
+      // Another process (a fresh copy of the modules, nothing in memory) resumes it. Two sweeps at
+      // once: the attempt is made once.
+      vi.resetModules();
+      const { disconnectDb, getDb } = await import("../../lib/db/client");
+      await disconnectDb();
+      process.env.DATABASE_URL = resumeDb;
+      process.env.TOOLGATE_ENCRYPTION_KEY = shared.TOOLGATE_ENCRYPTION_KEY;
+      const { resumeWebhookDeliveries } = await import("../../lib/approvals/webhook-delivery");
+      const made = await Promise.all([resumeWebhookDeliveries(getDb()), resumeWebhookDeliveries(getDb())]);
+      expect(made.sort()).toEqual([0, 1]);
+      await disconnectDb();
+
+      expect(rx.got).toHaveLength(2);
+      expect(rx.got[1].headers["x-toolgate-delivery"]).toBe(rx.got[0].headers["x-toolgate-delivery"]);
+      expect(rx.got[1].headers["x-toolgate-signature"]).toBe(hmac(hookSecret, rx.got[1].body));
+      expect(JSON.parse(rx.got[1].body)).toMatchObject({ event: "approval.requested", approval: { id, tool: "echo", args: { message: "survive a crash" } } });
+      expect(await rows()).toEqual([
+        { attempt: 1, statusCode: 503, error: "HTTP 503" },
+        { attempt: 2, statusCode: 200, error: null },
+      ]);
+    } finally {
+      await doomed.stop();
+      await other.end();
+      await rx.close();
     }
   });
 

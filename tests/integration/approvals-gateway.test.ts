@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { startGatewayEnv, textOf, type GatewayEnv } from "../helpers/gateway-env";
 import { startEverything, type McpPeer } from "../helpers/mcp-peers";
-import { decideApproval } from "../../lib/approvals/decide";
+import { decideApproval, type Decider } from "../../lib/approvals/decide";
 import { PrismaApprovalStore } from "../../lib/gateway-store/approval-store";
 
 // Issue 7: require_approval through the gateway, with the SDK client and server-everything.
@@ -14,7 +14,7 @@ import { PrismaApprovalStore } from "../../lib/gateway-store/approval-store";
 let env: GatewayEnv;
 let peer: McpPeer;
 let orgId: string;
-let approver: { type: "user"; id: string; label: string };
+let approver: Decider;
 let serverId: string;
 
 const POLICY = {
@@ -29,7 +29,9 @@ const POLICY = {
 beforeAll(async () => {
   peer = await startEverything("streamableHttp");
   env = await startGatewayEnv({ entries: ["fast", "next"] });
-  ({ orgId, actor: approver } = await env.newOrg());
+  const org = await env.newOrg();
+  orgId = org.orgId;
+  approver = { actor: org.actor, role: "admin", email: org.actor.label };
   serverId = await env.addServer(orgId, peer.url);
   await env.publish(orgId, POLICY, { serverId });
 });
@@ -191,7 +193,7 @@ describe("denial, expiry and races", () => {
     const other = await env.newOrg();
     const { client } = await agent();
     const id = approvalIdOf(await client.callTool({ name: "echo", arguments: { message: "tenant" } }))!;
-    await expect(decideApproval(env.db, other.actor, other.orgId, id, "approved", null)).rejects.toMatchObject({ code: "not_found" });
+    await expect(decideApproval(env.db, { actor: other.actor, role: "admin", email: other.actor.label }, other.orgId, id, "approved", null)).rejects.toMatchObject({ code: "not_found" });
     await expect(decideApproval(env.db, approver, orgId, "apr_doesnotexist", "approved", null)).rejects.toMatchObject({ code: "not_found" });
   });
 });

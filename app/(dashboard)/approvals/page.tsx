@@ -13,7 +13,7 @@ export default async function Page() {
     <>
       <PageHeader title="Approvals" description="Tool calls a rule holds for a person: check the arguments, then approve or deny. The agent's same call runs once when approved." />
       <Suspense>
-        <ApprovalsInbox key={viewer.org.id} canDecide={viewerCan(viewer, "approvals.decide")} roleLabel={ROLE_LABELS[viewer.role]} />
+        <ApprovalsInbox key={viewer.org.id} roleCanDecide={viewerCan(viewer, "approvals.decide")} roleLabel={ROLE_LABELS[viewer.role]} />
       </Suspense>
     </>
   );

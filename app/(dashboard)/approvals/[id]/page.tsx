@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { requireViewer, viewerCan } from "@/lib/auth/viewer";
+import { requireViewer } from "@/lib/auth/viewer";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { ApiError } from "@/lib/api/errors";
@@ -17,7 +17,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   const viewer = await requireViewer(`/approvals/${id}`);
   let approval: ApprovalRow;
   try {
-    approval = JSON.parse(JSON.stringify(await getApproval(getDb(), viewer.org.id, id))) as ApprovalRow;
+    approval = JSON.parse(JSON.stringify(await getApproval(getDb(), viewer.org.id, id, { role: viewer.role, email: viewer.user.email }))) as ApprovalRow;
   } catch (err) {
     if (err instanceof ApiError && err.code === "not_found") notFound();
     throw err;
@@ -25,7 +25,7 @@ export default async function Page({ params }: { params: Promise<{ id: string }>
   return (
     <>
       <PageHeader title="Approval request" description={`A call to ${approval.tool} through grant ${approval.grant.label}, waiting for or decided by a person.`} />
-      <ApprovalDetail key={viewer.org.id} initial={approval} canDecide={viewerCan(viewer, "approvals.decide")} roleLabel={ROLE_LABELS[viewer.role]} />
+      <ApprovalDetail key={viewer.org.id} initial={approval} roleLabel={ROLE_LABELS[viewer.role]} />
     </>
   );
 }
