@@ -19,6 +19,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   },
   grants: { run: async (a, io) => (await import("./grants")).grantsCommand(a, io), summary: "create, list and revoke agent tokens" },
   audit: { run: async (a, io) => (await import("./audit")).auditCommand(a, io), summary: "tail the gateway's decision log" },
+  connect: { run: async (a, io) => (await import("./connect")).connectCommand(a, io), summary: "run a local stdio MCP server and connect it to Toolgate" },
 };
 
 function usage(): string {

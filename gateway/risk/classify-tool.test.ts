@@ -57,6 +57,14 @@ describe("classifyTool: signals", () => {
     expect(classify("API-post-page").category).toBe("Write");
   });
 
+  it("makes a write that overwrites or replaces existing content Destructive, and not one that merely replaces", () => {
+    const overwrite = classifyTool({ name: "write_file", description: "Create a new file or completely overwrite an existing file with new content." });
+    expect(overwrite.category).toBe("Destructive");
+    expect(overwrite.reasons.join(" ")).toContain('overwrites existing content ("overwrite")');
+    expect(classifyTool({ name: "edit_file", description: "Make line-based edits to a text file. Each edit replaces exact line sequences with new content." }).category).toBe("Destructive");
+    expect(classifyTool({ name: "update_label", description: "Update a label. Replaces its colour with the one given." }).category).toBe("Write");
+  });
+
   it("raises to Destructive for a destructive word anywhere in the name", () => {
     expect(classify("search_and_delete_files").category).toBe("Destructive");
   });

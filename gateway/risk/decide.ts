@@ -4,7 +4,8 @@
  * Category: what the name's action word says, else the description's first sentence; then two
  * upgrades that only make it more severe: a command-carrying input makes a Read or Write an
  * Execute, and money (money words, amount or currency inputs) makes a Write or Execute a
- * Financial. A destructive word anywhere in the name makes it Destructive.
+ * Financial; a Write whose description says it overwrites or replaces existing content is
+ * Destructive. A destructive word anywhere in the name makes it Destructive.
  *
  * Level: Read low, Write medium, Execute high, Destructive and Financial critical; a Read of
  * secrets or the environment is medium. Annotations come from the server and are not trusted,
@@ -58,6 +59,10 @@ function upgraded(category: RiskCategory | undefined, signals: RiskSignals, reas
   if ((!result || result === "Write" || result === "Execute") && signals.money.length > 0) {
     result = "Financial";
     reasons.push(`acts on money (${signals.money.slice(0, 3).join(", ")}): Financial`);
+  }
+  if (result === "Write" && signals.overwrites) {
+    result = "Destructive";
+    reasons.push(`description says it overwrites existing content ("${signals.overwrites}"): Destructive`);
   }
   return result;
 }

@@ -89,6 +89,18 @@ function executableProperties(properties: readonly string[]): string[] {
   return properties.filter((property) => EXECUTABLE_PROPERTIES.has(splitIdentifier(property).join("")));
 }
 
+/**
+ * "overwrite an existing file", "replaces exact line sequences": a write that loses what was
+ * there. Only these phrasings count; "replace" alone is too common in harmless updates.
+ */
+const OVERWRITES = /\b(overwrit(?:e|es|ing|ten)|replac(?:e|es|ing) (?:the |any |all |its )?(?:existing|entire|whole|exact|current)\b[^.]*)/i;
+
+function overwrites(description: unknown): string | undefined {
+  if (typeof description !== "string") return undefined;
+  const m = OVERWRITES.exec(description.slice(0, 2000));
+  return m ? m[1].split(/\s+/).slice(0, 3).join(" ").toLowerCase() : undefined;
+}
+
 export function readSignals(tool: ToolDefinition): RiskSignals {
   const nameTokens = splitIdentifier(String(tool.name ?? ""));
   const sentence = typeof tool.description === "string" ? firstSentenceWords(tool.description) : [];
@@ -98,6 +110,7 @@ export function readSignals(tool: ToolDefinition): RiskSignals {
     nameTokens,
     nameVerb: nameVerb(nameTokens),
     nameDestructive: nameDestructive(nameTokens),
+    overwrites: overwrites(tool.description),
     descriptionVerb: descriptionVerb(sentence),
     money: moneySignals(nameTokens, properties),
     executableInput: executableProperties(properties),

@@ -39,6 +39,8 @@ export interface RiskSignals {
   nameVerb?: VerbMatch;
   /** A destructive word anywhere in the name (e.g. `search_and_delete`). */
   nameDestructive?: string;
+  /** The description says the tool overwrites or replaces existing content (the phrase found). */
+  overwrites?: string;
   /** The most severe action word of the description's first sentence. */
   descriptionVerb?: VerbMatch;
   /** Money words in the name and money-shaped input properties. */

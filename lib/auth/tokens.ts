@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 // Bearer secrets (API keys, grant tokens, invitation links) are 32 random bytes, base62-ish
 // (base64url), after a type prefix so that a leaked one is recognisable (secret scanners).
 // Only their SHA-256 is stored: the secret has 256 bits of entropy, so a fast hash is enough.
-export type TokenKind = "tgk" | "tgg" | "tgi";
+export type TokenKind = "tgk" | "tgg" | "tgi" | "tgc";
 
 export function newToken(kind: TokenKind): { token: string; prefix: string; hash: string } {
   const token = `${kind}_${randomBytes(32).toString("base64url")}`;

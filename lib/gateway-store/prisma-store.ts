@@ -1,5 +1,6 @@
 import { compilePolicy, validatePolicy, type ToolInfo, type RiskCategory, type RiskLevel } from "../../gateway/policy";
 import type { GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../../gateway/ports";
+import type { LaunchSpec } from "../../gateway/stdio/types";
 import { detectOperations } from "../../gateway/risk/operations";
 import { hashToken } from "../auth/tokens";
 import { open, parseKeyRing, type KeyRing } from "../crypto/secret-box";
@@ -33,7 +34,10 @@ export class PrismaGatewayStore implements GatewayStore {
   private readonly servers = new TtlCache<UpstreamConfig | null>(TTL_MS);
   private readonly policies = new TtlCache<PolicyHandle | null>(TTL_MS, 10_000);
   private readonly tools = new TtlCache<Map<string, ToolInfo>>(TTL_MS, 10_000);
+  private readonly specs = new TtlCache<LaunchSpec | null>(TTL_MS);
   private readonly keys: KeyRing;
+  /** Where command and connector servers are reached (the stdio host's loopback endpoint). */
+  localUpstream?: (serverId: string) => { url: string; headers: Record<string, string> };
 
   constructor(
     private readonly db: Db,
@@ -61,6 +65,7 @@ export class PrismaGatewayStore implements GatewayStore {
     this.servers.clear();
     this.policies.clear();
     this.tools.clear();
+    this.specs.clear();
   }
 
   async grantByToken(token: string): Promise<GrantRecord | null> {
@@ -85,10 +90,36 @@ export class PrismaGatewayStore implements GatewayStore {
   server(serverId: string): Promise<UpstreamConfig | null> {
     return this.servers.get(serverId, this.bounded("server", async () => {
       const s = await this.db.server.findUnique({ where: { id: serverId } });
+      if (s && s.kind !== "url") {
+        // Command and connector servers are served by the stdio host as Streamable HTTP.
+        if (!this.localUpstream) return null;
+        const local = this.localUpstream(s.id);
+        return { serverId: s.id, orgId: s.orgId, url: local.url, transport: "streamable_http", headers: local.headers, policyId: s.policyId };
+      }
       if (!s || !s.url) return null;
       const headers = s.headersSealed ? (JSON.parse(open(s.headersSealed, this.keys)) as Record<string, string>) : {};
       const transport = s.transport === "sse" || s.transport === "streamable_http" ? s.transport : "auto";
       return { serverId: s.id, orgId: s.orgId, url: s.url, transport, headers, policyId: s.policyId };
+    }));
+  }
+
+  /** How to start a command or connector server's process (environment decrypted). */
+  launchSpec(serverId: string): Promise<LaunchSpec | null> {
+    return this.specs.get(serverId, this.bounded("launch spec", async () => {
+      const s = await this.db.server.findUnique({ where: { id: serverId } });
+      if (!s || s.kind === "url") return null;
+      return {
+        serverId: s.id,
+        orgId: s.orgId,
+        kind: s.kind,
+        command: s.command,
+        args: s.args,
+        cwd: s.cwd,
+        env: s.envSealed ? (JSON.parse(open(s.envSealed, this.keys)) as Record<string, string>) : {},
+        mode: s.processMode,
+        idleTimeoutMs: s.idleTimeoutSeconds * 1000,
+        maxProcesses: s.maxProcesses,
+      };
     }));
   }
 

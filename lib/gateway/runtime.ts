@@ -15,6 +15,11 @@ import { approvalEvents } from "../approvals/events";
 import { startApprovalNotifier } from "../approvals/webhook";
 import { legacyState } from "../../gateway/proxy/legacy/state";
 import type { GatewayDeps } from "../../gateway/proxy/context";
+import { StdioHost } from "../../gateway/stdio/stdio-host";
+import { ConnectorHub } from "../../gateway/stdio/connector-hub";
+import { LocalProcessOpener } from "../../gateway/stdio/local-process";
+import { stdioPolicyFromEnv } from "../../gateway/stdio/stdio-policy";
+import { PrismaConnectorAuthority } from "../stdio/connector-authority";
 
 // Wires the framework-free gateway to PostgreSQL (config cache + LISTEN/NOTIFY, audit store),
 // the rate limiter (memory, or Redis with REDIS_URL) and the session sealer. One instance per
@@ -25,6 +30,9 @@ export interface GatewayRuntime {
   handleNode(req: IncomingMessage, res: ServerResponse): Promise<void>;
   store: PrismaGatewayStore;
   audit: AuditWriter;
+  /** Command and connector servers (docs/stdio-servers.md). */
+  stdio: StdioHost;
+  connectors: ConnectorHub;
   close(): Promise<void>;
 }
 
@@ -38,6 +46,11 @@ export function getGateway(): Promise<GatewayRuntime> {
   return g.__toolgateGateway;
 }
 
+/** The runtime if this process has started it (nothing is started just to ask). */
+export function runningGateway(): Promise<GatewayRuntime> | undefined {
+  return g.__toolgateGateway;
+}
+
 const APPROVAL_SWEEP_MS = 15_000;
 
 async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promise<GatewayRuntime> {
@@ -46,6 +59,16 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
   if (!databaseUrl || !secret) throw new Error("the gateway needs DATABASE_URL and TOOLGATE_ENCRYPTION_KEY");
   const db = getDb();
   const store = new PrismaGatewayStore(db);
+  // Command and connector servers: processes behind a loopback Streamable HTTP endpoint, so
+  // the gateway reaches them exactly as it reaches HTTP upstreams.
+  const connectors = new ConnectorHub(new PrismaConnectorAuthority(db));
+  const stdio = new StdioHost({
+    spec: (serverId) => store.launchSpec(serverId),
+    openers: { command: new LocalProcessOpener(() => stdioPolicyFromEnv(env), splitList(env.TOOLGATE_STDIO_PASS_ENV)), connector: connectors },
+    maxPerOrg: Number(env.TOOLGATE_STDIO_MAX_PER_ORG ?? 20),
+  });
+  await stdio.start();
+  store.localUpstream = (serverId) => stdio.upstream(serverId);
   const listener = new ConfigListener(databaseUrl, () => store.invalidate());
   await listener.start();
   const limiter = createRateLimiter({ redisUrl: env.REDIS_URL || undefined });
@@ -71,7 +94,7 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
       maxBodyBytes: Number(env.TOOLGATE_MAX_BODY_BYTES ?? 4 * 1024 * 1024),
       maxUpstreamBodyBytes: 32 * 1024 * 1024,
       upstreamTimeoutMs: Number(env.TOOLGATE_UPSTREAM_TIMEOUT_MS ?? 60_000),
-      allowedOrigins: (env.TOOLGATE_ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+      allowedOrigins: splitList(env.TOOLGATE_ALLOWED_ORIGINS),
       publicOrigin: publicUrl ? new URL(publicUrl).origin : undefined,
     },
   };
@@ -81,10 +104,14 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     handleNode: (req, res) => handle(nodeRequest(req, res), nodeResponse(res)),
     store,
     audit,
+    stdio,
+    connectors,
     async close() {
       // Legacy HTTP+SSE bridges hold an upstream stream each: end them with the process.
       legacyState(deps).bridges.closeAll();
       clearInterval(sweeper);
+      await connectors.close();
+      await stdio.close();
       await listener.stop();
       await audit.close();
       await auditStore.close();
@@ -97,4 +124,8 @@ export async function closeGateway() {
   const running = g.__toolgateGateway;
   g.__toolgateGateway = undefined;
   if (running) await (await running).close().catch(() => {});
+}
+
+function splitList(raw: string | undefined): string[] {
+  return (raw ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 }

@@ -18,6 +18,11 @@ const EnvSchema = z.object({
   GOOGLE_SECRET: z.string().optional(),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().optional(),
+  // Command servers (docs/stdio-servers.md): off unless the operator turns them on.
+  TOOLGATE_STDIO: z.enum(["off", "allowlist", "on"], { error: "TOOLGATE_STDIO must be off, allowlist or on" }).default("off"),
+  TOOLGATE_STDIO_ALLOWLIST: z.string().optional(),
+  TOOLGATE_STDIO_MAX_PER_ORG: z.coerce.number().int().min(1).max(10_000).default(20),
+  TOOLGATE_STDIO_PASS_ENV: z.string().optional(),
 });
 
 export type RuntimeConfig = z.infer<typeof EnvSchema> & { dataDir: string };

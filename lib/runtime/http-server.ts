@@ -11,6 +11,8 @@ export interface HttpServerOptions {
   dev: boolean;
   /** Serves `/mcp/*` before Next sees the request (the gateway's fast path). */
   mcpHandler?: NodeHandler;
+  /** WebSocket upgrades Toolgate serves itself (connectors on /connect); true when it took the request. */
+  upgradeHandler?: (req: http.IncomingMessage, socket: Socket, head: Buffer) => boolean;
 }
 
 export interface RunningHttpServer {
@@ -50,7 +52,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     s.on("close", () => sockets.delete(s));
   });
   // Next's dev server needs upgrades for hot reload.
-  server.on("upgrade", (req, socket, head) => void handleUpgrade(req, socket, head));
+  server.on("upgrade", (req, socket, head) => {
+    if (opts.upgradeHandler?.(req, socket as Socket, head)) return;
+    void handleUpgrade(req, socket, head);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -3,7 +3,11 @@ import { fileURLToPath } from "node:url";
 import { readConfig } from "./config";
 import { ensureSecrets } from "./secrets";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./embedded-postgres";
-import { startHttpServer, type NodeHandler } from "./http-server";
+import { startHttpServer, type NodeHandler, type HttpServerOptions } from "./http-server";
+import { CONNECT_PATH } from "../../gateway/stdio/connector-protocol";
+
+type UpgradeHandler = NonNullable<HttpServerOptions["upgradeHandler"]>;
+const isConnectPath = (url: string | undefined) => url === CONNECT_PATH || !!url?.startsWith(`${CONNECT_PATH}?`);
 import { applyMigrations } from "../db/migrations/apply";
 import { disconnectDb } from "../db/client";
 import { closeGateway, getGateway } from "../gateway/runtime";
@@ -67,7 +71,15 @@ export async function startToolgate(opts: StartOptions = {}): Promise<RunningToo
     // path (for tests of the adapter, and to compare the two in the benchmark).
     const viaNext = env.TOOLGATE_GATEWAY_VIA_NEXT === "1";
     const mcpHandler = opts.mcpHandler ?? (viaNext ? undefined : (await getGateway()).handleNode);
-    const http = await startHttpServer({ dir: ROOT, port: config.PORT, host: config.HOST, dev: !!opts.dev, mcpHandler });
+    // Connectors (`toolgate connect`) dial in with a WebSocket on /connect.
+    const upgradeHandler: UpgradeHandler = (req, socket, head) => {
+      if (!isConnectPath(req.url)) return false;
+      getGateway()
+        .then((g) => g.connectors.handleUpgrade(req, socket, head))
+        .catch(() => socket.destroy());
+      return true;
+    };
+    const http = await startHttpServer({ dir: ROOT, port: config.PORT, host: config.HOST, dev: !!opts.dev, mcpHandler, upgradeHandler });
     return {
       url: publicUrl,
       dataDir: config.dataDir,

@@ -6,7 +6,16 @@ import { recordAdminChange, type Actor } from "../admin-audit/record";
 
 export interface NewServer {
   name: string;
-  url: string;
+  kind?: "url" | "command" | "connector";
+  url?: string;
+  /** Command servers (docs/stdio-servers.md): the executable, its arguments, environment (sealed) and directory. */
+  command?: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  processMode?: "session" | "shared";
+  idleTimeoutSeconds?: number;
+  maxProcesses?: number;
   transport?: "auto" | "streamable_http" | "sse";
   /** Upstream credentials, e.g. { Authorization: "Bearer …" }; stored sealed, never shown again. */
   headers?: Record<string, string>;
@@ -17,22 +26,34 @@ export interface NewServer {
 
 export async function createServer(db: Db, actor: Actor, orgId: string, input: NewServer) {
   const headers = input.headers ?? {};
+  const env = input.env ?? {};
+  const kind = input.kind ?? "url";
   try {
     return await db.$transaction(async (tx) => {
       const server = await tx.server.create({
         data: {
           orgId,
           name: input.name,
-          url: input.url,
+          kind,
+          url: input.url ?? null,
           transport: input.transport ?? "auto",
           headersSealed: Object.keys(headers).length ? seal(JSON.stringify(headers)) : null,
           headerNames: Object.keys(headers),
+          command: input.command ?? null,
+          args: input.args ?? [],
+          cwd: input.cwd ?? null,
+          envSealed: Object.keys(env).length ? seal(JSON.stringify(env)) : null,
+          envNames: Object.keys(env),
+          ...(input.processMode ? { processMode: input.processMode } : {}),
+          ...(input.idleTimeoutSeconds ? { idleTimeoutSeconds: input.idleTimeoutSeconds } : {}),
+          ...(input.maxProcesses ? { maxProcesses: input.maxProcesses } : {}),
           policyId: input.policyId ?? null,
           reviewChangedTools: input.reviewChangedTools ?? true,
         },
-        select: { id: true, name: true, url: true, transport: true, headerNames: true, policyId: true, createdAt: true },
+        select: { id: true, name: true, kind: true, url: true, transport: true, headerNames: true, policyId: true, createdAt: true },
       });
-      await recordAdminChange(tx, actor, { orgId, action: "server.created", targetType: "server", targetId: server.id, details: { name: input.name, url: input.url, reviewChangedTools: input.reviewChangedTools ?? true } });
+      const what = kind === "url" ? { url: input.url } : kind === "command" ? { command: input.command, args: input.args ?? [], envNames: Object.keys(env) } : {};
+      await recordAdminChange(tx, actor, { orgId, action: "server.created", targetType: "server", targetId: server.id, details: { name: input.name, kind, ...what, reviewChangedTools: input.reviewChangedTools ?? true } });
       return server;
     });
   } catch (err) {

@@ -66,6 +66,8 @@ async function listWith(kind: "streamable_http" | "sse", url: URL, headers: Reco
       cursor = r.nextCursor;
     }
     const info = client.getServerVersion();
+    // End the session at the upstream (a command server's process stops with it).
+    if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => {});
     return { transport: kind, serverInfo: { name: info?.name, version: info?.version }, tools };
   } finally {
     await client.close().catch(() => {});

@@ -6,10 +6,26 @@ import { recordAdminChange, type Actor } from "../admin-audit/record";
 import { checkUpstreamUrl, UpstreamUrlError } from "./upstream-address";
 import { getServerOrThrow, SERVER_FIELDS } from "./queries";
 import type { NewServer } from "./create-server";
+import { z } from "zod";
+import { checkKindFields } from "../validation/servers";
+import { validationError } from "../api/handler";
+import { commandRefusal, stdioPolicyFromEnv } from "../../gateway/stdio/stdio-policy";
 
-/** Changes a server; headers, when given, replace the stored ones entirely. */
+/** Why this command may not be registered here (TOOLGATE_STDIO), as a field error. */
+export function assertCommandAllowed(command: string) {
+  const refusal = commandRefusal(command, stdioPolicyFromEnv());
+  if (refusal) throw new ApiError("validation_failed", refusal, { fields: { command: refusal } });
+}
+
+/** Fields that change how a command or connector server's processes run: running ones are stopped. */
+export const PROCESS_FIELDS = ["command", "args", "env", "cwd", "processMode"] as const;
+
+/** Changes a server; headers (and env), when given, replace the stored ones entirely. */
 export async function updateServer(db: Db, actor: Actor, orgId: string, id: string, input: Partial<NewServer> & { reviewChangedTools?: boolean }) {
-  await getServerOrThrow(db, orgId, id);
+  const current = await getServerOrThrow(db, orgId, id);
+  const fieldCheck = z.record(z.string(), z.unknown()).superRefine((v, ctx) => checkKindFields(v, ctx, current.kind)).safeParse(input);
+  if (!fieldCheck.success) throw validationError(fieldCheck.error);
+  if (input.command !== undefined) assertCommandAllowed(input.command);
   if (input.url !== undefined) {
     try {
       await checkUpstreamUrl(input.url);
@@ -26,12 +42,19 @@ export async function updateServer(db: Db, actor: Actor, orgId: string, id: stri
     ...(input.headers !== undefined
       ? { headersSealed: Object.keys(input.headers).length ? seal(JSON.stringify(input.headers)) : null, headerNames: Object.keys(input.headers) }
       : {}),
+    ...(input.command !== undefined ? { command: input.command } : {}),
+    ...(input.args !== undefined ? { args: input.args } : {}),
+    ...(input.cwd !== undefined ? { cwd: input.cwd } : {}),
+    ...(input.env !== undefined ? { envSealed: Object.keys(input.env).length ? seal(JSON.stringify(input.env)) : null, envNames: Object.keys(input.env) } : {}),
+    ...(input.processMode !== undefined ? { processMode: input.processMode } : {}),
+    ...(input.idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds: input.idleTimeoutSeconds } : {}),
+    ...(input.maxProcesses !== undefined ? { maxProcesses: input.maxProcesses } : {}),
   };
   try {
     return await db.$transaction(async (tx) => {
       const s = await tx.server.update({ where: { id }, data, select: SERVER_FIELDS });
-      const changed = Object.keys(input).filter((k) => k !== "headers");
-      await recordAdminChange(tx, actor, { orgId, action: "server.updated", targetType: "server", targetId: id, details: { changed, headersReplaced: input.headers !== undefined } });
+      const changed = Object.keys(input).filter((k) => k !== "headers" && k !== "env");
+      await recordAdminChange(tx, actor, { orgId, action: "server.updated", targetType: "server", targetId: id, details: { changed, headersReplaced: input.headers !== undefined, envReplaced: input.env !== undefined } });
       return s;
     });
   } catch (err) {

@@ -4,8 +4,7 @@ import { createGrant } from "@/lib/grants/grants";
 import { setGrantPolicy } from "@/lib/grants/queries";
 import { getServerOrThrow } from "@/lib/servers/queries";
 import { getDb } from "@/lib/db/client";
-import { ApiError } from "@/lib/api/errors";
-import { validatePolicy } from "@/gateway/policy";
+import { validateForServer } from "@/lib/policies/validate";
 
 // POST /api/v1/servers/{id}/grants {label, policy?|policyId?} → 201 with the token (shown once)
 export const POST = withOrgApi<{ id: string }>({ permission: "grants.write" }, async ({ req, params, org, actor }) => {
@@ -13,10 +12,7 @@ export const POST = withOrgApi<{ id: string }>({ permission: "grants.write" }, a
   const db = getDb();
   await getServerOrThrow(db, org.id, params.id);
   // Validate the grant's own policy before creating anything: a 400 must leave no live grant behind.
-  if (input.policy !== undefined) {
-    const checked = validatePolicy(input.policy);
-    if (!checked.ok) throw new ApiError("validation_failed", `the policy is invalid: ${checked.errors[0].path || "/"}: ${checked.errors[0].message}`, { errors: checked.errors });
-  }
+  if (input.policy !== undefined) await validateForServer(db, params.id, input.policy);
   const grant = await createGrant(db, actor, org.id, { serverId: params.id, label: input.label, policyId: input.policyId, metadata: input.metadata });
   if (input.policy === undefined) return Response.json(grant, { status: 201 });
   const own = await setGrantPolicy(db, actor, org.id, grant.id, { policy: input.policy });

@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { LineSplitter } from "./line-splitter";
+import { commandRefusal, type StdioPolicy } from "./stdio-policy";
+import { LaunchError, type ChannelExit, type ChannelOpener, type LaunchSpec, type LogSink, type MessageChannel } from "./types";
+
+// Command servers: the program runs as a child of Toolgate, in its own process group (so that
+// `npx …` and whatever it starts are stopped together), with only a few variables of Toolgate's
+// environment: the database URL and encryption key must never reach a third-party program.
+const BASE_ENV = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT", "npm_config_cache", "npm_config_registry"];
+const KILL_GRACE_MS = 2_000;
+const STDERR_LINE_CAP = 64 * 1024;
+
+export function processEnv(spec: LaunchSpec, parent: NodeJS.ProcessEnv, passThrough: string[] = []): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of [...BASE_ENV, ...passThrough]) {
+    const v = parent[name];
+    if (v !== undefined) env[name] = v;
+  }
+  return { ...env, ...spec.env };
+}
+
+export class LocalProcessOpener implements ChannelOpener {
+  constructor(
+    private readonly policy: () => StdioPolicy,
+    private readonly passThroughEnv: string[] = [],
+  ) {}
+
+  open(spec: LaunchSpec, log: LogSink): Promise<MessageChannel> {
+    if (!spec.command) return Promise.reject(new LaunchError("this server has no command to run", "failed"));
+    // Checked again at each start: the operator may have changed the setting since registration.
+    const refusal = commandRefusal(spec.command, this.policy());
+    if (refusal) return Promise.reject(new LaunchError(refusal, "not_allowed"));
+    return new Promise((resolve, reject) => {
+      const child = spawn(spec.command!, spec.args, {
+        cwd: spec.cwd ?? undefined,
+        env: processEnv(spec, process.env, this.passThroughEnv) as NodeJS.ProcessEnv,
+        stdio: ["pipe", "pipe", "pipe"],
+        detached: true,
+        windowsHide: true,
+      });
+      const onError = (err: NodeJS.ErrnoException) => {
+        const what = describeSpawnError(err, spec);
+        log("event", what, null);
+        reject(new LaunchError(what, err.code === "ENOENT" ? "not_found" : "failed"));
+      };
+      child.once("error", onError);
+      child.once("spawn", () => {
+        child.off("error", onError);
+        const channel = new LocalChannel(child, log);
+        log("event", `started: ${[spec.command, ...spec.args].join(" ")}`, child.pid ?? null);
+        resolve(channel);
+      });
+    });
+  }
+}
+
+function describeSpawnError(err: NodeJS.ErrnoException, spec: LaunchSpec): string {
+  if (err.code === "ENOENT") {
+    return spec.cwd ? `could not start \`${spec.command}\`: the command or the working directory ${spec.cwd} was not found` : `could not start \`${spec.command}\`: command not found`;
+  }
+  if (err.code === "EACCES") return `could not start \`${spec.command}\`: permission denied`;
+  return `could not start \`${spec.command}\`: ${err.message}`;
+}
+
+class LocalChannel implements MessageChannel {
+  readonly pid: number | null;
+  private readonly messageListeners: ((m: string) => void)[] = [];
+  private readonly exitListeners: ((e: ChannelExit) => void)[] = [];
+  private exited: ChannelExit | null = null;
+  private closing = false;
+  private lastStderr = "";
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly log: LogSink,
+  ) {
+    this.pid = child.pid ?? null;
+    const stdout = new LineSplitter(
+      (line) => {
+        // MCP servers must write only messages to stdout; anything else goes to the log.
+        if (line.charCodeAt(0) !== 123 /* { */ && line.charCodeAt(0) !== 91 /* [ */) return log("stdout", line.slice(0, STDERR_LINE_CAP), this.pid);
+        for (const l of this.messageListeners) l(line);
+      },
+      undefined,
+      (bytes) => log("event", `dropped a ${bytes}-byte stdout line (over 16 MiB)`, this.pid),
+    );
+    const stderr = new LineSplitter(
+      (line) => {
+        this.lastStderr = line.slice(0, 500);
+        log("stderr", line, this.pid);
+      },
+      STDERR_LINE_CAP,
+      () => log("event", "dropped an over-long stderr line", this.pid),
+    );
+    child.stdout!.on("data", (c: Buffer) => stdout.push(c));
+    child.stderr!.on("data", (c: Buffer) => stderr.push(c));
+    // Writing to a process that just died raises EPIPE on stdin: the exit handler reports it.
+    child.stdin!.on("error", () => {});
+    child.once("exit", (code, signal) => {
+      const message = this.closing
+        ? "the server process was stopped"
+        : `the server process exited ${signal ? `on signal ${signal}` : `with code ${code}`}${this.lastStderr ? ` (last stderr line: ${this.lastStderr})` : ""}`;
+      this.exited = { code, signal, message };
+      log("event", signal ? `exited on signal ${signal}` : `exited with code ${code}`, this.pid);
+      for (const l of this.exitListeners) l(this.exited);
+    });
+  }
+
+  send(message: string) {
+    if (this.exited || !this.child.stdin!.writable) return;
+    this.child.stdin!.write(message + "\n");
+  }
+
+  onMessage(listener: (m: string) => void) {
+    this.messageListeners.push(listener);
+  }
+
+  onExit(listener: (e: ChannelExit) => void) {
+    if (this.exited) listener(this.exited);
+    else this.exitListeners.push(listener);
+  }
+
+  close() {
+    if (this.exited || this.closing) return;
+    this.closing = true;
+    // Closing stdin is MCP's polite stop; TERM and then KILL the whole group if it lingers.
+    this.child.stdin!.end();
+    this.signalGroup("SIGTERM");
+    const timer = setTimeout(() => this.signalGroup("SIGKILL"), KILL_GRACE_MS);
+    timer.unref();
+    this.child.once("exit", () => clearTimeout(timer));
+  }
+
+  private signalGroup(signal: NodeJS.Signals) {
+    if (this.exited || this.pid === null) return;
+    try {
+      process.kill(-this.pid, signal);
+    } catch {
+      try {
+        this.child.kill(signal);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}

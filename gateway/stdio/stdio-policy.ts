@@ -1,0 +1,38 @@
+import path from "node:path";
+
+// The operator's switch for command servers (TOOLGATE_STDIO): a command server runs a program
+// on the Toolgate host with Toolgate's user rights, so it is off unless the operator turns it on,
+// or restricts it to an allow-list of executables (TOOLGATE_STDIO_ALLOWLIST).
+export type StdioMode = "off" | "allowlist" | "on";
+
+export interface StdioPolicy {
+  mode: StdioMode;
+  /** Executable names (looked up on PATH) or absolute paths. */
+  allowlist: string[];
+}
+
+export function stdioPolicyFromEnv(env: Record<string, string | undefined> = process.env): StdioPolicy {
+  const raw = (env.TOOLGATE_STDIO ?? "off").trim().toLowerCase();
+  const mode: StdioMode = raw === "on" || raw === "allowlist" ? raw : "off";
+  const allowlist = (env.TOOLGATE_STDIO_ALLOWLIST ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  return { mode, allowlist };
+}
+
+/**
+ * Why this command may not run, or null when it may. A bare name (`npx`) matches an allow-list
+ * entry of the same name; a command with a path (`/opt/x/npx`, `./npx`) only an entry with that
+ * exact absolute path, so a look-alike elsewhere on disk is not let in by its name.
+ */
+export function commandRefusal(command: string, policy: StdioPolicy): string | null {
+  if (policy.mode === "off") return "command servers are turned off on this Toolgate (the operator can set TOOLGATE_STDIO=on, or allowlist with TOOLGATE_STDIO_ALLOWLIST)";
+  if (policy.mode === "on") return null;
+  const hasPath = command.includes("/") || command.includes("\\");
+  const allowed = policy.allowlist.some((entry) => {
+    const entryHasPath = entry.includes("/") || entry.includes("\\");
+    if (!hasPath) return !entryHasPath && entry === command;
+    return entryHasPath && path.isAbsolute(command) && path.resolve(entry) === path.resolve(command);
+  });
+  if (allowed) return null;
+  const list = policy.allowlist.length ? policy.allowlist.join(", ") : "nothing";
+  return `\`${command}\` is not on this Toolgate's allow-list of executables (TOOLGATE_STDIO_ALLOWLIST: ${list})`;
+}

@@ -1,0 +1,46 @@
+import { getGateway, runningGateway } from "../gateway/runtime";
+
+// What the dashboard and API need of this process's stdio host and connector hub: the state
+// of processes and connectors lives in memory, on the replica that runs them.
+
+/** Stops a server's running processes (its settings changed, or it was deleted); sessions end with the reason. */
+export async function stopServerProcesses(serverId: string, reason: string) {
+  const running = runningGateway();
+  if (!running) return;
+  (await running).stdio.stopServer(serverId, reason);
+}
+
+/** Ends a live connection that uses this key (it was revoked). */
+export async function disconnectConnectorKey(keyId: string) {
+  const running = runningGateway();
+  if (!running) return;
+  (await running).connectors.disconnectKey(keyId);
+}
+
+export interface ConnectorView {
+  online: boolean;
+  lastSeenAt: string | null;
+  command: string | null;
+  hostname: string | null;
+}
+
+type WithKind = { id: string; kind: string; connectorSeenAt: Date | string | null };
+
+/** Adds `connector` (null for other kinds) to server rows: online here, and the last heartbeat. */
+export async function withConnectorStatus<T extends WithKind>(servers: T[]): Promise<(T & { connector: ConnectorView | null })[]> {
+  const hub = servers.some((s) => s.kind === "connector") ? (await getGateway()).connectors : null;
+  return servers.map((s) => {
+    if (s.kind !== "connector" || !hub) return { ...s, connector: null };
+    const live = hub.status(s.id);
+    const stored = s.connectorSeenAt ? new Date(s.connectorSeenAt).toISOString() : null;
+    return { ...s, connector: { online: live.online, lastSeenAt: live.online ? live.lastHeartbeatAt : stored, command: live.command, hostname: live.hostname } };
+  });
+}
+
+export async function processesOf(serverId: string) {
+  return (await getGateway()).stdio.processList(serverId);
+}
+
+export async function logsOf(serverId: string, after: number, limit: number) {
+  return (await getGateway()).stdio.logs.read(serverId, after, limit);
+}

@@ -1,0 +1,233 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CreateMessageRequestSchema, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { freshDatabase } from "../helpers/postgres";
+import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
+import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
+import { agent, everythingStdio, filesystemStdio, text, until } from "../helpers/stdio-servers";
+
+// Issue 8: command servers. Real stdio MCP servers (server-filesystem on a temp dir,
+// server-everything) registered as commands, run by Toolgate, reached by an SDK client through
+// the gateway with the same policies, audit and transparency as HTTP upstreams.
+let app: ToolgateProcess;
+let api: ReturnType<typeof apiClient>;
+let admin: string;
+let viewer: string;
+let dir: string;
+
+async function addServer(body: Record<string, unknown>) {
+  const r = await api("POST", "/api/v1/servers", { name: `cmd-${Math.random().toString(36).slice(2, 8)}`, kind: "command", ...body }, bearer(admin));
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body as { server: { id: string }; sync: { ok: boolean; total?: number; error?: { message: string } } };
+}
+
+async function grant(serverId: string) {
+  return (await api("POST", `/api/v1/servers/${serverId}/grants`, { label: "agent" }, bearer(admin))).body.token as string;
+}
+
+async function publish(serverId: string, document: unknown) {
+  const r = await api("PUT", `/api/v1/servers/${serverId}/policy`, { document }, bearer(admin));
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+const mcpUrl = (serverId: string) => `${app.url}/mcp/${serverId}`;
+const processes = async (serverId: string) => (await api("GET", `/api/v1/servers/${serverId}/processes`, undefined, bearer(admin))).body.items as { pid: number; sessions: number }[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), "toolgate-fs-"));
+  writeFileSync(path.join(dir, "hello.txt"), "hello from the filesystem server\n");
+  app = await startToolgateProcess({ databaseUrl: await freshDatabase("stdio"), env: { TOOLGATE_STDIO: "on", TOOLGATE_STDIO_MAX_PER_ORG: "50" } });
+  api = apiClient(app.url);
+  const email = uniqueEmail("stdio");
+  await api("POST", "/api/v1/signup", { email, password: PASSWORD });
+  admin = (await api("POST", "/api/v1/api-keys", { name: "admin", role: "admin" }, basic(email, PASSWORD))).body.key;
+  viewer = (await api("POST", "/api/v1/api-keys", { name: "viewer", role: "viewer" }, basic(email, PASSWORD))).body.key;
+}, 120_000);
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe("server-filesystem as a command server", () => {
+  let serverId: string;
+  let token: string;
+
+  beforeAll(async () => {
+    const created = await addServer({ ...filesystemStdio(dir), env: { FS_TEST_SECRET: "s3cret-value" } });
+    expect(created.sync, JSON.stringify(created.sync)).toMatchObject({ ok: true });
+    serverId = created.server.id;
+    token = await grant(serverId);
+  }, 60_000);
+
+  it("is listed and rated: reads are Read, write tools come out destructive", async () => {
+    const tools = (await api("GET", `/api/v1/servers/${serverId}/tools`, undefined, bearer(viewer))).body.items as { name: string; risk: { category: string } }[];
+    const risk = Object.fromEntries(tools.map((t) => [t.name, t.risk.category]));
+    expect(risk.read_text_file ?? risk.read_file).toBe("Read");
+    expect(risk.list_directory).toBe("Read");
+    expect(risk.write_file).toBe("Destructive");
+    expect(risk.edit_file).toBe("Destructive");
+    const server = (await api("GET", `/api/v1/servers/${serverId}`, undefined, bearer(viewer))).body.server;
+    expect(server).toMatchObject({ kind: "command", command: process.execPath, envNames: ["FS_TEST_SECRET"], processMode: "session" });
+    expect(JSON.stringify(server)).not.toContain("s3cret-value");
+  });
+
+  it("enforces the policy: write_file denied, read_file rate-limited; the process stops with the session", async () => {
+    await publish(serverId, {
+      version: "1",
+      default: "allow",
+      tools: { write_file: { action: "deny", on_deny: "no writing here" }, read_text_file: { limits: [{ counter: "reads", window: "minute", max: 2, scope: "grant" }] } },
+    });
+    const client = await agent(mcpUrl(serverId), token);
+    const denied = await client.callTool({ name: "write_file", arguments: { path: path.join(dir, "x.txt"), content: "x" } });
+    expect(denied.isError).toBe(true);
+    expect(text(denied)).toContain("no writing here");
+    expect(() => readFileSync(path.join(dir, "x.txt"))).toThrow();
+    for (let i = 0; i < 2; i++) expect(text(await client.callTool({ name: "read_text_file", arguments: { path: path.join(dir, "hello.txt") } }))).toContain("hello from the filesystem server");
+    const limited = await client.callTool({ name: "read_text_file", arguments: { path: path.join(dir, "hello.txt") } });
+    expect(limited.isError).toBe(true);
+    expect(text(limited)).toMatch(/RATE LIMITED|rate limit/i);
+    expect((await client.listTools()).tools.some((t) => t.name === "list_directory")).toBe(true);
+    expect(await processes(serverId)).toHaveLength(1);
+    await (client.transport as { terminateSession(): Promise<void> }).terminateSession();
+    await client.close();
+    await until("the process to stop with its session", async () => (await processes(serverId)).length === 0);
+    // Audit events are written in batches: wait for them.
+    const audit = await until("the audit events", async () => {
+      const items = (await api("GET", `/api/v1/audit?serverId=${serverId}`, undefined, bearer(admin))).body.items as { tool: string; decision: string }[];
+      return items.length >= 4 && items;
+    });
+    expect(audit.map((e) => `${e.tool}:${e.decision}`)).toEqual(expect.arrayContaining(["write_file:deny", "read_text_file:allow", "read_text_file:rate_limited"]));
+  });
+});
+
+describe("server-everything as a command server", () => {
+  let serverId: string;
+  let token: string;
+
+  beforeAll(async () => {
+    const created = await addServer({ ...everythingStdio(), env: { MY_SETTING: "visible-to-the-server" }, idleTimeoutSeconds: 600 });
+    expect(created.sync).toMatchObject({ ok: true });
+    serverId = created.server.id;
+    await publish(serverId, { version: "1", default: "allow" });
+    token = await grant(serverId);
+  }, 60_000);
+
+  it("runs the process with its own environment and none of Toolgate's secrets", async () => {
+    const client = await agent(mcpUrl(serverId), token);
+    const env = text(await client.callTool({ name: "get-env", arguments: {} }));
+    expect(env).toContain("visible-to-the-server");
+    expect(env).not.toContain("DATABASE_URL");
+    expect(env).not.toContain("TOOLGATE_ENCRYPTION_KEY");
+    expect(env).not.toContain("NEXTAUTH_SECRET");
+    await client.close();
+  });
+
+  it("relays sampling, elicitation and progress both ways", async () => {
+    const client = await agent(mcpUrl(serverId), token, { sampling: {}, elicitation: { form: {} } });
+    client.setRequestHandler(CreateMessageRequestSchema, async (r) => ({ model: "test-model", role: "assistant", content: { type: "text", text: `sampled: ${JSON.stringify(r.params.messages[0].content)}` } }));
+    client.setRequestHandler(ElicitRequestSchema, async () => ({ action: "accept", content: { color: "blue", name: "Ada", email: "ada@example.com", age: 36, score: 5 } }));
+    const sampled = await client.callTool({ name: "trigger-sampling-request", arguments: { prompt: "Name a colour", maxTokens: 20 } });
+    expect(text(sampled)).toContain("sampled:");
+    expect(text(sampled)).toContain("Name a colour");
+    const elicited = await client.callTool({ name: "trigger-elicitation-request", arguments: {} });
+    expect(text(elicited)).toMatch(/accept/i);
+    const progress: number[] = [];
+    const long = await client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 1, steps: 3 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+    expect(text(long)).toMatch(/completed/i);
+    expect(progress).toEqual([1, 2, 3]);
+    await client.close();
+  });
+
+  it("a killed process: the call in flight gets a clear error, the session is gone, the next session works", async () => {
+    const before = new Set((await processes(serverId)).map((p) => p.pid));
+    const client = await agent(mcpUrl(serverId), token);
+    const pending = client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 20, steps: 20 } });
+    // This session's own process: the one that was not running before it.
+    const proc = await until("the process", async () => (await processes(serverId)).find((p) => !before.has(p.pid)));
+    process.kill(proc.pid, "SIGKILL");
+    const failed = await pending.then(
+      (r) => text(r),
+      (e: Error) => e.message,
+    );
+    expect(failed).toMatch(/the server process exited on signal SIGKILL/);
+    const after = await client.callTool({ name: "echo", arguments: { message: "again" } }).then(
+      () => "passed",
+      (e: Error) => e.message,
+    );
+    expect(after).toMatch(/Session not found: the server process exited on signal SIGKILL.*; start a new session/);
+    const next = await agent(mcpUrl(serverId), token);
+    expect(text(await next.callTool({ name: "echo", arguments: { message: "fresh" } }))).toContain("fresh");
+    await next.close();
+    const logs = (await api("GET", `/api/v1/servers/${serverId}/logs`, undefined, bearer(admin))).body.items as { stream: string; text: string }[];
+    expect(logs.some((l) => l.stream === "event" && l.text === "exited on signal SIGKILL")).toBe(true);
+    expect(logs.some((l) => l.stream === "event" && l.text.startsWith("started: "))).toBe(true);
+    expect((await api("GET", `/api/v1/servers/${serverId}/logs`, undefined, bearer(viewer))).status).toBe(403);
+  }, 60_000);
+});
+
+describe("process lifecycle", () => {
+  it("idle processes are reaped, and the session's next request says why", async () => {
+    const { server } = await addServer({ ...everythingStdio(), idleTimeoutSeconds: 1, sync: false });
+    await publish(server.id, { version: "1", default: "allow" });
+    const client = await agent(mcpUrl(server.id), await grant(server.id));
+    expect(text(await client.callTool({ name: "echo", arguments: { message: "hi" } }))).toContain("hi");
+    expect(await processes(server.id)).toHaveLength(1);
+    await until("the idle process to be stopped", async () => (await processes(server.id)).length === 0, 10_000);
+    const after = await client.callTool({ name: "echo", arguments: { message: "hi" } }).then(
+      () => "passed",
+      (e: Error) => e.message,
+    );
+    expect(after).toMatch(/stopped after 1 s without activity/);
+  }, 30_000);
+
+  it("shared mode: two sessions, one process; per-session mode caps processes with a clear error", async () => {
+    const shared = (await addServer({ ...everythingStdio(), processMode: "shared", sync: false })).server.id;
+    await publish(shared, { version: "1", default: "allow" });
+    const t = await grant(shared);
+    const [a, b] = [await agent(mcpUrl(shared), t), await agent(mcpUrl(shared), t)];
+    const [ra, rb] = await Promise.all([a.callTool({ name: "echo", arguments: { message: "from a" } }), b.callTool({ name: "echo", arguments: { message: "from b" } })]);
+    expect(text(ra)).toContain("from a");
+    expect(text(rb)).toContain("from b");
+    expect(await processes(shared)).toMatchObject([{ sessions: 2 }]);
+    await Promise.all([a.close(), b.close()]);
+
+    const capped = (await addServer({ ...everythingStdio(), maxProcesses: 1, sync: false })).server.id;
+    await publish(capped, { version: "1", default: "allow" });
+    const t2 = await grant(capped);
+    const first = await agent(mcpUrl(capped), t2);
+    const second = await agent(mcpUrl(capped), t2).then(
+      () => "connected",
+      (e: Error) => e.message,
+    );
+    expect(second).toMatch(/already runs 1 processes, its limit \(max processes 1\)/);
+    await first.close();
+  }, 60_000);
+
+  it("a command that does not exist: the agent and the sync say so", async () => {
+    const created = await addServer({ command: "definitely-not-a-command-xyz", args: [] });
+    expect(created.sync.ok).toBe(false);
+    expect(created.sync.error?.message).toMatch(/could not start `definitely-not-a-command-xyz`: command not found/);
+    const err = await agent(mcpUrl(created.server.id), await grant(created.server.id)).then(
+      () => "connected",
+      (e: Error) => e.message,
+    );
+    expect(err).toMatch(/command not found/);
+  });
+});
+
+describe("registration", () => {
+  it("only admins register commands; fields are checked against the kind", async () => {
+    expect((await api("POST", "/api/v1/servers", { name: "v", kind: "command", command: "node" }, bearer(viewer))).status).toBe(403);
+    const noCommand = await api("POST", "/api/v1/servers", { name: "c", kind: "command" }, bearer(admin));
+    expect(noCommand.status).toBe(400);
+    expect(noCommand.body.error.details.fields).toMatchObject({ command: "command is required" });
+    const mixed = await api("POST", "/api/v1/servers", { name: "m", kind: "command", command: "node", url: "https://example.com/mcp" }, bearer(admin));
+    expect(mixed.status).toBe(400);
+    expect(mixed.body.error.details.fields.url).toMatch(/no URL/);
+    const relative = await api("POST", "/api/v1/servers", { name: "r", kind: "command", command: "node", cwd: "relative/dir" }, bearer(admin));
+    expect(relative.body.error.details.fields.cwd).toMatch(/absolute path/);
+    const kinds = (await api("GET", "/api/v1/servers/kinds", undefined, bearer(viewer))).body;
+    expect(kinds).toEqual({ url: { enabled: true }, command: { enabled: true, mode: "on", allowlist: [] }, connector: { enabled: true } });
+  });
+});
