@@ -2,22 +2,27 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useId, useState } from "react";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/alert";
 import { CopyField } from "@/components/ui/copy-field";
 import { TextField, SelectField } from "@/components/ui/field";
+import { cn } from "@/components/ui/cn";
 import { apiFetch } from "@/lib/client/api";
 import { useApiMutation } from "@/lib/client/use-api-mutation";
-import { HeaderRows, headerErrors, headersOf, type HeaderRow } from "./header-rows";
+import { useFreshFieldErrors } from "@/lib/client/fresh-field-errors";
+import { HeaderRows, SecretRows, headerErrors, headersOf, recordErrors, type HeaderRow } from "./header-rows";
 import { ReviewCheckbox } from "./add-server-form";
 import { SyncStatus, SYNC_KIND_LABELS } from "./sync-status";
 import { useSyncServer } from "./sync-outcome";
 import { plural } from "./format";
-import { serverKeys, TRANSPORT_LABELS, TRANSPORT_OPTIONS, type CreateSync, type Server, type Transport } from "./types";
+import { ConnectorBadge, useLiveServer } from "./connector";
+import { joinWords } from "./shell-words";
+import { CommandFields, ENV_ROWS, ProcessFields, commandBody, processSettingsBody, type CommandSettings, type ProcessSettings } from "./process-fields";
+import { PROCESS_MODE_LABELS, serverKeys, TRANSPORT_LABELS, TRANSPORT_OPTIONS, type CreateSync, type Server, type Transport } from "./types";
 
 interface Props {
   initial: Server;
@@ -29,11 +34,8 @@ interface Props {
 export function ServerHeader({ initial, gatewayUrl, canWrite, privateAllowed }: Props) {
   const router = useRouter();
   const qc = useQueryClient();
-  const server = useQuery({
-    queryKey: serverKeys.one(initial.id),
-    queryFn: () => apiFetch<{ server: Server }>(`/api/v1/servers/${initial.id}`).then((r) => r.server),
-    initialData: initial,
-  }).data;
+  // A connector's badge follows it coming and going.
+  const server = useLiveServer(initial.id, initial, initial.kind === "connector").data ?? initial;
   const [editing, setEditing] = useState(false);
   const [lastSync, setLastSync] = useState<CreateSync>(null);
   const sync = useSyncServer(server.id);
@@ -56,17 +58,20 @@ export function ServerHeader({ initial, gatewayUrl, canWrite, privateAllowed }: 
         <Link href="/servers" className="text-sm font-medium text-zinc-500 hover:text-zinc-800">
           ← Servers
         </Link>
-        <div className="mt-2 flex flex-wrap items-start justify-between gap-4">
+        <div className="mt-2 flex flex-wrap items-start justify-between gap-4 md:flex-nowrap">
           <div className="min-w-0">
             <div className="flex flex-wrap items-center gap-2">
               <h1 className="text-2xl font-semibold tracking-tight break-all text-zinc-900">{server.name}</h1>
               <SyncStatus lastSyncAt={server.lastSyncAt} lastSyncError={server.lastSyncError} />
-              <Badge>{TRANSPORT_LABELS[server.transport]}</Badge>
+              {server.kind === "url" && <Badge>{TRANSPORT_LABELS[server.transport]}</Badge>}
+              {server.kind === "command" && <Badge tone="brand">Command · stdio</Badge>}
+              {server.kind === "connector" && <Badge tone="brand">Connector</Badge>}
+              {server.kind === "connector" && <ConnectorBadge status={server.connector} withHeartbeat />}
             </div>
-            <p className="mt-1 font-mono text-sm break-all text-zinc-600">{server.url}</p>
+            <p className="mt-1 font-mono text-sm break-all text-zinc-600">{whereOf(server)}</p>
           </div>
           {canWrite && (
-            <div className="flex flex-wrap gap-2">
+            <div className="flex shrink-0 flex-wrap gap-2">
               <Button busy={sync.pending} onClick={async () => setLastSync(await sync.run())}>
                 {sync.pending ? "Syncing…" : "Sync"}
               </Button>
@@ -87,36 +92,81 @@ export function ServerHeader({ initial, gatewayUrl, canWrite, privateAllowed }: 
         server.lastSyncError && (
           <Alert tone="error">
             <span className="font-medium">The last sync failed:</span> <span className="break-words">{server.lastSyncError}</span>
-            {canWrite && " Fix the URL or the headers with Edit, then Sync."}
+            {canWrite && FIX_HINT[server.kind]}
           </Alert>
         )
       )}
       {editing && canWrite && <EditServer server={server} privateAllowed={privateAllowed} onDone={() => setEditing(false)} />}
-      <Card className="grid gap-x-6 gap-y-4 p-5 md:grid-cols-[minmax(0,1fr)_minmax(0,16rem)]">
+      <Card className={cn("grid gap-x-6 gap-y-4 p-5", server.kind === "url" && "md:grid-cols-[minmax(0,1fr)_minmax(0,16rem)]")}>
         <div className="min-w-0">
           <CopyField label="Gateway URL" value={gatewayUrl} />
           <p className="mt-1.5 text-xs text-zinc-500">Agents connect here with a grant token; Toolgate applies the policy and forwards allowed calls to the server.</p>
         </div>
-        <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm md:grid-cols-1">
-          <div>
-            <dt className="text-xs font-medium text-zinc-500">Upstream auth</dt>
-            <dd className="mt-0.5 text-zinc-900">
-              {server.headerNames.length ? (
-                <span className="font-mono break-all" title="Values are stored encrypted and never shown">
-                  {server.headerNames.join(", ")}
-                </span>
-              ) : (
-                "None"
-              )}
-            </dd>
-          </div>
-          <div>
-            <dt className="text-xs font-medium text-zinc-500">Tool review</dt>
-            <dd className="mt-0.5 text-zinc-900">{server.reviewChangedTools ? "New or changed tools wait for review" : "Off"}</dd>
-          </div>
-        </dl>
+        <Details server={server} />
       </Card>
     </div>
+  );
+}
+
+const FIX_HINT: Record<Server["kind"], string> = {
+  url: " Fix the URL or the headers with Edit, then Sync.",
+  command: " Check the command and its environment with Edit and the Logs under Processes & logs, then Sync.",
+  connector: " Is the connector online? Then Sync again.",
+};
+
+/** The line under the server's name: its URL, its command line, or its connector. */
+function whereOf(server: Server): string {
+  if (server.kind === "command") return joinWords([server.command ?? "", ...server.args]);
+  if (server.kind === "connector") return server.connector?.command ? `via connector: ${server.connector.command}` : "via connector (toolgate connect)";
+  return server.url ?? "";
+}
+
+function Detail({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium text-zinc-500">{label}</dt>
+      <dd className="mt-0.5 text-zinc-900">{children}</dd>
+    </div>
+  );
+}
+
+/** Names of sealed headers or variables: their values are never shown. */
+function SecretNames({ names }: { names: string[] }) {
+  if (!names.length) return <>None</>;
+  return (
+    <span className="font-mono break-all" title="Values are stored encrypted and never shown">
+      {names.join(", ")}
+    </span>
+  );
+}
+
+/** What the server is: credentials for a URL server; environment, directory and process limits for the others. */
+function Details({ server }: { server: Server }) {
+  const review = <Detail label="Tool review">{server.reviewChangedTools ? "New or changed tools wait for review" : "Off"}</Detail>;
+  if (server.kind === "url")
+    return (
+      <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm md:grid-cols-1">
+        <Detail label="Upstream auth">
+          <SecretNames names={server.headerNames} />
+        </Detail>
+        {review}
+      </dl>
+    );
+  return (
+    <dl className="grid grid-cols-2 gap-x-4 gap-y-3 text-sm sm:grid-cols-3 xl:grid-cols-6" aria-label="Process settings">
+      {server.kind === "command" && (
+        <>
+          <Detail label="Environment">
+            <SecretNames names={server.envNames} />
+          </Detail>
+          <Detail label="Working directory">{server.cwd ? <span className="font-mono break-all">{server.cwd}</span> : "Default"}</Detail>
+        </>
+      )}
+      <Detail label="Processes">{PROCESS_MODE_LABELS[server.processMode]}</Detail>
+      <Detail label="Idle timeout">{server.idleTimeoutSeconds} s</Detail>
+      <Detail label="Max processes">{server.maxProcesses}</Detail>
+      {review}
+    </dl>
   );
 }
 
@@ -174,13 +224,7 @@ function DismissButton({ onClick }: { onClick: () => void }) {
   );
 }
 
-interface EditInput {
-  name: string;
-  url: string;
-  transport: Transport;
-  reviewChangedTools: boolean;
-  headers?: Record<string, string>;
-}
+type EditInput = { name: string; reviewChangedTools: boolean } & Record<string, unknown>;
 
 function EditServer({ server, privateAllowed, onDone }: { server: Server; privateAllowed: boolean; onDone: () => void }) {
   const router = useRouter();
@@ -188,12 +232,42 @@ function EditServer({ server, privateAllowed, onDone }: { server: Server; privat
   const [url, setUrl] = useState(server.url ?? "");
   const [transport, setTransport] = useState<Transport>(server.transport);
   const [review, setReview] = useState(server.reviewChangedTools);
-  const [replaceHeaders, setReplaceHeaders] = useState(false);
+  const [cmd, setCmd] = useState<CommandSettings>({ command: server.command ?? "", argsLine: joinWords(server.args), env: [], cwd: server.cwd ?? "" });
+  const [proc, setProc] = useState<ProcessSettings>({ processMode: server.processMode, idleTimeoutSeconds: String(server.idleTimeoutSeconds), maxProcesses: String(server.maxProcesses) });
+  // Headers (URL servers) or environment variables (command servers): replaced as a whole, or left alone.
+  const [replaceSecrets, setReplaceSecrets] = useState(false);
   const [rows, setRows] = useState<HeaderRow[]>([]);
   const save = useApiMutation(
     (v: EditInput) => apiFetch<{ server: Server }>(`/api/v1/servers/${server.id}`, { method: "PATCH", body: v }),
     [serverKeys.all],
   );
+
+  const { fields, sent } = useFreshFieldErrors(save.fields, { name, url, transport, headers: rows, env: rows, command: cmd.command, args: cmd.argsLine, cwd: cmd.cwd, ...proc });
+
+  function input(): EditInput {
+    const common = { name, reviewChangedTools: review };
+    if (server.kind === "url") return { ...common, url, transport, ...(replaceSecrets ? { headers: headersOf(rows) } : {}) };
+    if (server.kind === "connector") return { ...common, ...processSettingsBody(proc) };
+    const { env, ...command } = commandBody({ ...cmd, env: rows });
+    return { ...common, ...command, ...(replaceSecrets ? { env } : {}), ...processSettingsBody(proc) };
+  }
+
+  const replace =
+    server.kind === "connector" ? null : (
+      <ReplaceSecrets
+        checked={replaceSecrets}
+        onChange={setReplaceSecrets}
+        title={server.kind === "url" ? "Replace the authentication headers" : "Replace the environment variables"}
+        stored={server.kind === "url" ? server.headerNames : server.envNames}
+      >
+        {server.kind === "url" ? (
+          <HeaderRows rows={rows} onChange={setRows} errors={headerErrors(fields)} legend="New headers" />
+        ) : (
+          <SecretRows {...ENV_ROWS} rows={rows} onChange={setRows} errors={recordErrors(fields, "env")} legend="New environment variables" />
+        )}
+      </ReplaceSecrets>
+    );
+
   return (
     <Card id="edit-server">
       <form
@@ -202,55 +276,46 @@ function EditServer({ server, privateAllowed, onDone }: { server: Server; privat
         aria-label="Edit server"
         onSubmit={(e) => {
           e.preventDefault();
-          const input: EditInput = { name, url, transport, reviewChangedTools: review, ...(replaceHeaders ? { headers: headersOf(rows) } : {}) };
-          save.mutate(input, { onSuccess: () => (onDone(), router.refresh()) });
+          sent();
+          save.mutate(input(), { onSuccess: () => (onDone(), router.refresh()) });
         }}
       >
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h2 className="text-base font-semibold text-zinc-900">Edit server</h2>
-          <p className="text-xs text-zinc-500">Saving does not sync; use Sync afterwards to list the tools again.</p>
+          <p className="text-xs text-zinc-500">
+            Saving does not sync; use Sync afterwards to list the tools again.
+            {server.kind !== "url" && " Changing how the process runs stops the running ones."}
+          </p>
         </div>
-        <div className="grid gap-4 sm:grid-cols-[minmax(0,16rem)_1fr]">
-          <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={save.fields.name} autoComplete="off" />
-          <TextField
-            label="MCP URL"
-            type="url"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-            error={save.fields.url}
-            spellCheck={false}
-            autoComplete="off"
-            hint={privateAllowed ? "Private and loopback addresses are allowed on this Toolgate (TOOLGATE_ALLOW_PRIVATE_UPSTREAMS)." : undefined}
-          />
-        </div>
-        <div className="grid gap-4 sm:grid-cols-2 sm:items-start">
-          <SelectField label="Transport" value={transport} onChange={(e) => setTransport(e.target.value as Transport)} options={TRANSPORT_OPTIONS} error={save.fields.transport} />
-          <ReviewCheckbox checked={review} onChange={setReview} />
-        </div>
-        <div className="rounded-md bg-zinc-50 p-4 ring-1 ring-zinc-200 ring-inset">
-          <div className="flex gap-3">
-            <input
-              id="replace-headers"
-              type="checkbox"
-              checked={replaceHeaders}
-              onChange={(e) => setReplaceHeaders(e.target.checked)}
-              className="mt-0.5 size-4 shrink-0 accent-brand-600"
-            />
-            <div>
-              <label htmlFor="replace-headers" className="text-sm font-medium text-zinc-800">
-                Replace the authentication headers
-              </label>
-              <p className="text-xs text-zinc-500">
-                Stored now: {server.headerNames.length ? <span className="font-mono">{server.headerNames.join(", ")}</span> : "none"}. Values cannot be shown; enter the complete new set (leave it empty to remove them all).
-              </p>
+        {server.kind === "url" ? (
+          <>
+            <div className="grid gap-4 sm:grid-cols-[minmax(0,16rem)_1fr]">
+              <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} autoComplete="off" />
+              <TextField
+                label="MCP URL"
+                type="url"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                error={fields.url}
+                spellCheck={false}
+                autoComplete="off"
+                hint={privateAllowed ? "Private and loopback addresses are allowed on this Toolgate (TOOLGATE_ALLOW_PRIVATE_UPSTREAMS)." : undefined}
+              />
             </div>
-          </div>
-          {replaceHeaders && (
-            <div className="mt-4">
-              <HeaderRows rows={rows} onChange={setRows} errors={headerErrors(save.fields)} legend="New headers" />
+            <div className="grid gap-4 sm:grid-cols-2 sm:items-start">
+              <SelectField label="Transport" value={transport} onChange={(e) => setTransport(e.target.value as Transport)} options={TRANSPORT_OPTIONS} error={fields.transport} />
+              <ReviewCheckbox checked={review} onChange={setReview} />
             </div>
-          )}
-        </div>
+            {replace}
+          </>
+        ) : (
+          <>
+            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} autoComplete="off" className="max-w-md" />
+            {server.kind === "command" && <CommandFields value={cmd} onChange={setCmd} fields={fields} allowlist={null} envEditor={replace} />}
+            <ProcessFields value={proc} onChange={setProc} fields={fields} />
+            <ReviewCheckbox checked={review} onChange={setReview} inline />
+          </>
+        )}
         {save.errorMessage && <Alert tone="error">{save.errorMessage}</Alert>}
         <div className="flex flex-wrap gap-2">
           <Button type="submit" busy={save.isPending}>
@@ -262,5 +327,26 @@ function EditServer({ server, privateAllowed, onDone }: { server: Server; privat
         </div>
       </form>
     </Card>
+  );
+}
+
+/** Stored secrets cannot be shown: the person chooses to enter a complete new set, or leaves them as they are. */
+function ReplaceSecrets({ checked, onChange, title, stored, children }: { checked: boolean; onChange: (v: boolean) => void; title: string; stored: string[]; children: React.ReactNode }) {
+  const id = useId();
+  return (
+    <div className="rounded-md bg-zinc-50 p-4 ring-1 ring-zinc-200 ring-inset">
+      <div className="flex gap-3">
+        <input id={id} type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} className="mt-0.5 size-4 shrink-0 accent-brand-600" />
+        <div>
+          <label htmlFor={id} className="text-sm font-medium text-zinc-800">
+            {title}
+          </label>
+          <p className="text-xs text-zinc-500">
+            Stored now: {stored.length ? <span className="font-mono">{stored.join(", ")}</span> : "none"}. Values cannot be shown; enter the complete new set (leave it empty to remove them all).
+          </p>
+        </div>
+      </div>
+      {checked && <div className="mt-4">{children}</div>}
+    </div>
   );
 }

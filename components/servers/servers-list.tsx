@@ -11,14 +11,18 @@ import { apiFetchAll } from "@/lib/client/api";
 import { AddServerForm } from "./add-server-form";
 import { SyncStatus } from "./sync-status";
 import { plural } from "./format";
-import { serverKeys, TRANSPORT_LABELS, type ServerListItem } from "./types";
+import { ConnectorBadge } from "./connector";
+import { KIND_LABELS, serverKeys, TRANSPORT_LABELS, type ServerListItem } from "./types";
+import { joinWords } from "./shell-words";
 
-export function ServersList({ orgId, canWrite, privateAllowed }: { orgId: string; canWrite: boolean; privateAllowed: boolean }) {
+export function ServersList({ orgId, canWrite, privateAllowed, publicUrl }: { orgId: string; canWrite: boolean; privateAllowed: boolean; publicUrl: string }) {
   // Open on "Add server", and always while there is no server; stays open after adding one, for the outcome.
   const [adding, setAdding] = useState(false);
   const servers = useQuery({
     queryKey: [...serverKeys.list, orgId],
     queryFn: () => apiFetchAll<ServerListItem>("/api/v1/servers"),
+    // Connectors come and go: their badges follow while the list is open.
+    refetchInterval: (q) => (q.state.data?.some((s) => s.kind === "connector") ? 5000 : false),
   });
   const items = servers.data ?? [];
   const empty = servers.isSuccess && items.length === 0;
@@ -26,9 +30,9 @@ export function ServersList({ orgId, canWrite, privateAllowed }: { orgId: string
 
   return (
     <div className="space-y-6">
-      {showForm && <AddServerForm privateAllowed={privateAllowed} onCreated={() => setAdding(true)} onClose={empty ? undefined : () => setAdding(false)} />}
+      {showForm && <AddServerForm privateAllowed={privateAllowed} publicUrl={publicUrl} onCreated={() => setAdding(true)} onClose={empty ? undefined : () => setAdding(false)} />}
       {empty && !canWrite && (
-        <EmptyState title="No servers yet" body="An admin registers MCP servers by their URL; Toolgate then lists their tools and rates each one." />
+        <EmptyState title="No servers yet" body="An admin registers MCP servers by their URL, as a local command, or through a connector; Toolgate then lists their tools and rates each one." />
       )}
       {!empty && (
         <Card>
@@ -77,7 +81,7 @@ function ServerTable({ items }: { items: ServerListItem[] }) {
               Server
             </th>
             <th scope="col" className="hidden px-3 py-2.5 font-medium md:table-cell">
-              Transport
+              Kind
             </th>
             <th scope="col" className="hidden px-3 py-2.5 text-right font-medium sm:table-cell">
               Tools
@@ -98,15 +102,16 @@ function ServerTable({ items }: { items: ServerListItem[] }) {
                   <Link href={`/servers/${s.id}`} className="font-medium text-zinc-900 hover:text-brand-700 hover:underline">
                     {s.name}
                   </Link>
+                  {s.kind === "connector" && <ConnectorBadge status={s.connector} />}
                   <span className="sm:hidden">
                     <SyncStatus lastSyncAt={s.lastSyncAt} lastSyncError={s.lastSyncError} />
                   </span>
                 </div>
-                <div className="mt-0.5 truncate font-mono text-xs text-zinc-500" title={s.url ?? undefined}>
-                  {s.url}
+                <div className="mt-0.5 truncate font-mono text-xs text-zinc-500" title={whereOf(s)}>
+                  {whereOf(s)}
                 </div>
                 <div className="mt-1 text-xs text-zinc-500 sm:hidden">
-                  {plural(s._count.tools, "tool")} · {plural(s._count.grants, "grant")} · {TRANSPORT_LABELS[s.transport]}
+                  {plural(s._count.tools, "tool")} · {plural(s._count.grants, "grant")} · {kindLabel(s)}
                 </div>
                 {s.headerNames.length > 0 && (
                   <div className="mt-1 text-xs text-zinc-500">
@@ -115,7 +120,7 @@ function ServerTable({ items }: { items: ServerListItem[] }) {
                 )}
                 {s.lastSyncError && <p className="mt-1 line-clamp-2 text-xs text-red-700">{s.lastSyncError}</p>}
               </td>
-              <td className="hidden px-3 py-3 whitespace-nowrap text-zinc-700 md:table-cell">{TRANSPORT_LABELS[s.transport]}</td>
+              <td className="hidden px-3 py-3 whitespace-nowrap text-zinc-700 md:table-cell">{kindLabel(s)}</td>
               <td className="hidden px-3 py-3 text-right text-zinc-900 tabular-nums sm:table-cell">{s._count.tools}</td>
               <td className="hidden px-3 py-3 text-right text-zinc-900 tabular-nums sm:table-cell">{s._count.grants}</td>
               <td className="hidden px-5 py-3 whitespace-nowrap sm:table-cell">
@@ -127,4 +132,16 @@ function ServerTable({ items }: { items: ServerListItem[] }) {
       </table>
     </div>
   );
+}
+
+/** "URL · Streamable HTTP", "Command", "Connector". */
+function kindLabel(s: ServerListItem): string {
+  return s.kind === "url" ? `URL · ${TRANSPORT_LABELS[s.transport]}` : KIND_LABELS[s.kind];
+}
+
+/** Where the server is: its URL, its command line, or what its connector last reported running. */
+function whereOf(s: ServerListItem): string {
+  if (s.kind === "command") return joinWords([s.command ?? "", ...s.args]);
+  if (s.kind === "connector") return s.connector?.command ? `via connector: ${s.connector.command}` : "via connector";
+  return s.url ?? "";
 }

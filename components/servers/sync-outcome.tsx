@@ -6,11 +6,18 @@ import { Button, ButtonLink } from "@/components/ui/button";
 import { apiFetchDetailed, ApiDetailedError } from "@/lib/client/api-details";
 import { SYNC_KIND_LABELS } from "./sync-status";
 import { plural } from "./format";
-import { serverKeys, TRANSPORT_LABELS, type CreateSync, type SyncKind, type SyncResult } from "./types";
+import { serverKeys, TRANSPORT_LABELS, type CreateSync, type ServerKind, type SyncKind, type SyncResult } from "./types";
 
 export interface Outcome {
-  server: { id: string; name: string };
+  server: { id: string; name: string; kind?: ServerKind };
   sync: CreateSync;
+}
+
+/** "over Streamable HTTP", or how a command or connector server was reached (the stdio host speaks HTTP to the gateway). */
+function reachedOver(kind: ServerKind | undefined, transport: SyncResult["transport"]): string {
+  if (kind === "command") return "Started the command over stdio";
+  if (kind === "connector") return "Reached it through its connector";
+  return `Connected over ${TRANSPORT_LABELS[transport]}`;
 }
 
 /** A failed sync's error as the create call reports it, from a thrown /sync error. */
@@ -63,7 +70,7 @@ export function SyncOutcome({ outcome, onChange }: { outcome: Outcome; onChange:
             {server.name} added: {plural(sync.total, "tool")} found
           </p>
           <p className="mt-0.5 text-emerald-800">
-            Connected over {TRANSPORT_LABELS[sync.transport]}
+            {reachedOver(server.kind, sync.transport)}
             {sync.serverInfo.name ? ` to ${sync.serverInfo.name}${sync.serverInfo.version ? ` ${sync.serverInfo.version}` : ""}` : ""}. Each tool is rated; review the ratings and apply a policy.
           </p>
         </div>
@@ -94,6 +101,11 @@ export function SyncOutcome({ outcome, onChange }: { outcome: Outcome; onChange:
         <ButtonLink href={`/servers/${server.id}`} variant="ghost">
           Edit the server
         </ButtonLink>
+        {server.kind === "command" && (
+          <ButtonLink href={`/servers/${server.id}/processes`} variant="ghost">
+            See its logs
+          </ButtonLink>
+        )}
       </div>
     </div>
   );

@@ -3,12 +3,35 @@ import type { RecommendedLane, RiskCategory, RiskLevel } from "@/gateway/risk/ty
 // The shapes /api/v1/servers/** answers with, as the dashboard reads them (dates as strings).
 export type Transport = "auto" | "streamable_http" | "sse";
 
+/** How the gateway reaches a server: an HTTP URL, a local command over stdio, or a connector that dials in. */
+export type ServerKind = "url" | "command" | "connector";
+export type ProcessMode = "session" | "shared";
+
+export interface ConnectorStatus {
+  online: boolean;
+  lastSeenAt: string | null;
+  /** The command the connector reported it runs, and the machine it runs on, while it is connected. */
+  command: string | null;
+  hostname?: string | null;
+}
+
 export interface Server {
   id: string;
   name: string;
+  kind: ServerKind;
   url: string | null;
   transport: Transport;
   headerNames: string[];
+  /** Command servers: the executable, its arguments, working directory and environment variable names (values are sealed). */
+  command: string | null;
+  args: string[];
+  cwd: string | null;
+  envNames: string[];
+  /** Command and connector servers: one process per client session or one shared, and their limits. */
+  processMode: ProcessMode;
+  idleTimeoutSeconds: number;
+  maxProcesses: number;
+  connector: ConnectorStatus | null;
   policyId: string | null;
   reviewChangedTools: boolean;
   lastSyncAt: string | null;
@@ -114,6 +137,43 @@ export const TRANSPORT_OPTIONS = [
   { value: "sse", label: "SSE (legacy)" },
 ];
 
+/** GET /api/v1/servers/kinds: which kinds this Toolgate offers (command servers are the operator's choice, TOOLGATE_STDIO). */
+export interface ServerKinds {
+  url: { enabled: boolean };
+  command: { enabled: boolean; mode: "off" | "allowlist" | "on"; allowlist: string[] };
+  connector: { enabled: boolean };
+}
+
+/** A running process of a command or connector server. */
+export interface ServerProcess {
+  id: string;
+  pid: number | null;
+  mode: ProcessMode;
+  sessions: number;
+  startedAt: string;
+  lastActiveAt: string;
+}
+
+export interface LogLine {
+  seq: number;
+  time: string;
+  pid: number | null;
+  stream: "stderr" | "stdout" | "event";
+  text: string;
+}
+
+export interface ConnectorKey {
+  id: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export const KIND_LABELS: Record<ServerKind, string> = { url: "URL", command: "Command", connector: "Connector" };
+
+export const PROCESS_MODE_LABELS: Record<ProcessMode, string> = { session: "Per session", shared: "Shared" };
+
 /** Query keys: everything of one server sits under ["servers", id], so one invalidation refreshes it all. */
 export const serverKeys = {
   all: ["servers"],
@@ -122,4 +182,8 @@ export const serverKeys = {
   tools: (id: string) => ["servers", id, "tools"],
   policy: (id: string) => ["servers", id, "policy"],
   versions: (id: string) => ["servers", id, "policy", "versions"],
+  kinds: ["server-kinds"],
+  processes: (id: string) => ["servers", id, "processes"],
+  logs: (id: string) => ["servers", id, "logs"],
+  connectorKeys: (id: string) => ["servers", id, "connector-keys"],
 };

@@ -1,6 +1,12 @@
 // The gateway URL of a server and ready-to-paste client configurations for it.
-export function gatewayUrl(serverId: string, base = process.env.TOOLGATE_PUBLIC_URL ?? "http://localhost:3000"): string {
-  return `${base.replace(/\/$/, "")}/mcp/${serverId}`;
+
+/** Toolgate's public URL (TOOLGATE_PUBLIC_URL, set at start-up), without a trailing slash. */
+export function publicUrl(base = process.env.TOOLGATE_PUBLIC_URL ?? "http://localhost:3000"): string {
+  return base.replace(/\/$/, "");
+}
+
+export function gatewayUrl(serverId: string, base?: string): string {
+  return `${publicUrl(base)}/mcp/${serverId}`;
 }
 
 export interface Snippet {

@@ -16,6 +16,7 @@ export default async function ServerLayout({ children, params }: { children: Rea
         tabs={[
           { href: `/servers/${server.id}`, label: "Inventory" },
           { href: `/servers/${server.id}/policy`, label: "Policy" },
+          ...(server.kind === "url" ? [] : [{ href: `/servers/${server.id}/processes`, label: server.kind === "connector" ? "Connector & logs" : "Processes & logs" }]),
         ]}
       />
       <div className="mt-6">{children}</div>
