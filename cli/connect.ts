@@ -129,7 +129,12 @@ class Connector {
         this.stopped = true;
         return this.finish(1);
       }
-      if (code === CLOSE_REPLACED) this.io.err("toolgate connect: another connector connected for this server; this one retries later");
+      if (code === CLOSE_REPLACED) {
+        // Two connectors for one server would take the connection from each other forever: the newest wins.
+        this.io.err("toolgate connect: another connector connected for this server and took over: stopping this one");
+        this.stopped = true;
+        return this.finish(1);
+      }
       const delay = this.backoff();
       this.io.err(`toolgate connect: disconnected${reason.length ? ` (${reason.toString()})` : ""}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
       setTimeout(() => this.connect(), delay);

@@ -1,0 +1,195 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freshDatabase } from "../helpers/postgres";
+import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
+import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
+import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { agent, everythingStdio, filesystemStdio, text, until } from "../helpers/stdio-servers";
+
+// Issue 8: a connector server. `toolgate connect` runs server-everything over stdio on "the
+// user's machine" (here, a child process) and dials out to Toolgate; agents reach the server
+// through the gateway under its policy. Killed: calls fail fast; restarted: they work again.
+// Toolgate runs with command servers OFF: a connector needs nothing of that switch.
+const ROOT = path.resolve(import.meta.dirname, "../..");
+let app: ToolgateProcess;
+let api: ReturnType<typeof apiClient>;
+let admin: string;
+let serverId: string;
+let key: string;
+let token: string;
+const connectors: ChildProcess[] = [];
+
+function startConnector(withKey = key, url = app.url, run = everythingStdio()): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const { command, args } = run;
+  const child = spawn(process.execPath, [path.join(ROOT, "bin/toolgate.mjs"), "connect", "--url", url, "--key", withKey, "--max-backoff", "1", "--", command, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  connectors.push(child);
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+const server = async () => (await api("GET", `/api/v1/servers/${serverId}`, undefined, bearer(admin))).body.server as { connector: { online: boolean; lastSeenAt: string | null; command: string | null } ; lastSyncAt: string | null };
+const mcpUrl = () => `${app.url}/mcp/${serverId}`;
+
+beforeAll(async () => {
+  app = await startToolgateProcess({ databaseUrl: await freshDatabase("connector") });
+  api = apiClient(app.url);
+  const email = uniqueEmail("conn");
+  await api("POST", "/api/v1/signup", { email, password: PASSWORD });
+  admin = (await api("POST", "/api/v1/api-keys", { name: "admin", role: "admin" }, basic(email, PASSWORD))).body.key;
+  const created = await api("POST", "/api/v1/servers", { name: "laptop-everything", kind: "connector" }, bearer(admin));
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect(created.body.sync).toBeNull();
+  expect(created.body.server).toMatchObject({ kind: "connector", connector: { online: false, lastSeenAt: null } });
+  expect(created.body.connectorKey.secret).toMatch(/^tgc_/);
+  serverId = created.body.server.id;
+  key = created.body.connectorKey.secret;
+  await api("PUT", `/api/v1/servers/${serverId}/policy`, { document: { version: "1", default: "allow", tools: { "get-env": { action: "deny", on_deny: "not from the laptop" } } } }, bearer(admin));
+  token = (await api("POST", `/api/v1/servers/${serverId}/grants`, { label: "agent" }, bearer(admin))).body.token;
+}, 120_000);
+afterAll(async () => {
+  for (const c of connectors) c.kill("SIGKILL");
+  await app?.stop();
+});
+
+describe("a connector server", () => {
+  it("offline: calls fail at once with a clear error", async () => {
+    const started = Date.now();
+    const err = await agent(mcpUrl(), token).then(
+      () => "connected",
+      (e: Error) => e.message,
+    );
+    expect(err).toMatch(/the connector of this server is offline: start `toolgate connect`/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("online: tools are listed when it connects, and calls run under the policy", async () => {
+    const c = startConnector();
+    const online = await until("the connector online", async () => ((await server()).connector.online ? await server() : null));
+    expect(online.connector.command).toContain("server-everything");
+    await until("the tools synced on connect", async () => (await server()).lastSyncAt);
+    const tools = (await api("GET", `/api/v1/servers/${serverId}/tools`, undefined, bearer(admin))).body.items as { name: string }[];
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["echo", "get-env", "trigger-long-running-operation"]));
+    const client = await agent(mcpUrl(), token);
+    expect(text(await client.callTool({ name: "echo", arguments: { message: "via the laptop" } }))).toContain("via the laptop");
+    const denied = await client.callTool({ name: "get-env", arguments: {} });
+    expect(denied.isError).toBe(true);
+    expect(text(denied)).toContain("not from the laptop");
+    const progress: number[] = [];
+    await client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 1, steps: 2 } }, undefined, { onprogress: (p) => progress.push(p.progress) });
+    expect(progress).toEqual([1, 2]);
+    expect((await api("GET", `/api/v1/servers/${serverId}/processes`, undefined, bearer(admin))).body.items.length).toBeGreaterThanOrEqual(1);
+    expect(c.output()).toContain('connected as server "laptop-everything"');
+    await client.close();
+  }, 60_000);
+
+  it("killed: calls fail fast; restarted: it reconnects and calls work again", async () => {
+    const client = await agent(mcpUrl(), token);
+    const pending = client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 30, steps: 30 } });
+    await new Promise((r) => setTimeout(r, 500));
+    for (const c of connectors) c.kill("SIGKILL");
+    const inFlight = await pending.then(
+      () => "completed",
+      (e: Error) => e.message,
+    );
+    expect(inFlight).toMatch(/the connector (disconnected|stopped answering)/);
+    await until("the connector offline", async () => !(await server()).connector.online);
+    const started = Date.now();
+    const offline = await agent(mcpUrl(), token).then(
+      () => "connected",
+      (e: Error) => e.message,
+    );
+    expect(offline).toMatch(/offline/);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    startConnector();
+    await until("the connector back online", async () => (await server()).connector.online);
+    const again = await agent(mcpUrl(), token);
+    expect(text(await again.callTool({ name: "echo", arguments: { message: "back" } }))).toContain("back");
+    await again.close();
+  }, 60_000);
+
+  it("reconnects by itself after a network cut", async () => {
+    for (const c of connectors) c.kill("SIGKILL");
+    // A TCP relay between the connector and Toolgate stands for the network; cutting its sockets is the blip.
+    const sockets = new Set<net.Socket>();
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(Number(new URL(app.url).port), "127.0.0.1");
+      inbound.pipe(outbound).pipe(inbound);
+      for (const s of [inbound, outbound]) {
+        sockets.add(s);
+        s.on("close", () => sockets.delete(s));
+        s.on("error", () => {});
+      }
+    });
+    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", () => r()));
+    try {
+      const c = startConnector(key, `http://127.0.0.1:${(relay.address() as AddressInfo).port}`);
+      await until("online through the relay", async () => (await server()).connector.online);
+      for (const s of sockets) s.destroy();
+      await until("the connector to notice", async () => c.output().includes("reconnecting in"));
+      await until("online again, by itself", async () => c.output().split('connected as server').length === 3 && (await server()).connector.online, 20_000);
+      const client = await agent(mcpUrl(), token);
+      expect(text(await client.callTool({ name: "echo", arguments: { message: "after the blip" } }))).toContain("after the blip");
+      await client.close();
+    } finally {
+      relay.close();
+    }
+  }, 60_000);
+
+  it("a newer connector takes over; a revoked key stops its connector for good", async () => {
+    const first = connectors[connectors.length - 1];
+    const keys = (await api("GET", `/api/v1/servers/${serverId}/connector-keys`, undefined, bearer(admin))).body.items as { id: string; prefix: string }[];
+    expect(keys).toHaveLength(1);
+    expect(key.startsWith(keys[0].prefix)).toBe(true);
+    // A second key; a connector on it replaces the first one's connection, and the first stops.
+    const second = await api("POST", `/api/v1/servers/${serverId}/connector-keys`, undefined, bearer(admin));
+    expect(second.status).toBe(201);
+    const firstExit = new Promise((resolve) => first.once("exit", resolve));
+    const c2 = startConnector(second.body.secret);
+    await until("the replacement", async () => c2.output().includes("connected as server"));
+    await firstExit;
+    const revoked = await api("DELETE", `/api/v1/servers/${serverId}/connector-keys/${second.body.key.id}`, undefined, bearer(admin));
+    expect(revoked.status).toBe(204);
+    expect(await c2.exited).toBe(1);
+    expect(c2.output()).toMatch(/revoked: stopping|refused the connector key/);
+    await until("offline after the revocation", async () => !(await server()).connector.online);
+    const bad = startConnector("tgc_not-a-real-key");
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toContain("Toolgate refused the connector key");
+  }, 60_000);
+});
+
+describe("server-filesystem behind a connector", () => {
+  it("is rated and enforced as when Toolgate runs it: write_file denied, read_text_file rate-limited", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "toolgate-conn-fs-"));
+    writeFileSync(path.join(dir, "notes.txt"), "on the laptop\n");
+    const created = (await api("POST", "/api/v1/servers", { name: "laptop-files", kind: "connector" }, bearer(admin))).body;
+    const id = created.server.id as string;
+    await api("PUT", `/api/v1/servers/${id}/policy`, { document: { version: "1", default: "allow", tools: { write_file: { action: "deny" }, read_text_file: { limits: [{ counter: "r", window: "minute", max: 1, scope: "grant" }] } } } }, bearer(admin));
+    const t = (await api("POST", `/api/v1/servers/${id}/grants`, { label: "agent" }, bearer(admin))).body.token as string;
+    startConnector(created.connectorKey.secret, app.url, filesystemStdio(dir));
+    const tools = await until("the tools synced on connect", async () => {
+      const items = (await api("GET", `/api/v1/servers/${id}/tools`, undefined, bearer(admin))).body.items as { name: string; risk: { category: string } }[];
+      return items.length > 0 && items;
+    });
+    expect(Object.fromEntries(tools.map((x) => [x.name, x.risk.category]))).toMatchObject({ write_file: "Destructive", edit_file: "Destructive", read_text_file: "Read" });
+    const client = await agent(`${app.url}/mcp/${id}`, t);
+    const denied = await client.callTool({ name: "write_file", arguments: { path: path.join(dir, "x.txt"), content: "x" } });
+    expect(denied.isError).toBe(true);
+    expect(existsSync(path.join(dir, "x.txt"))).toBe(false);
+    expect(text(await client.callTool({ name: "read_text_file", arguments: { path: path.join(dir, "notes.txt") } }))).toContain("on the laptop");
+    const limited = await client.callTool({ name: "read_text_file", arguments: { path: path.join(dir, "notes.txt") } });
+    expect(limited.isError).toBe(true);
+    await client.close();
+  }, 60_000);
+});
