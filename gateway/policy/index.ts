@@ -37,7 +37,8 @@ export {
   type RiskLevel,
 } from "./schema";
 export type { PolicyError } from "./errors";
-export { validatePolicy, validatePolicyText, POLICY_TEXT_MAX_CHARS, type ValidationResult } from "./validate";
+export { validatePolicy, validatePolicyText, POLICY_TEXT_MAX_CHARS, type ValidationResult, type ValidationContext } from "./validate";
+export { declaredOperations, type KnownTools } from "./operation-names";
 export { compilePolicy, type CompiledPolicy } from "./compile";
 export { evaluate, callOperation, filterToolList, isHidden } from "./evaluate";
 export {

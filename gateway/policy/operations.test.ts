@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { callOperation, evaluate } from "./evaluate";
-import { validatePolicy } from "./validate";
+import type { KnownTools } from "./operation-names";
+import { validatePolicy, validatePolicyText } from "./validate";
 import { compile, CONTEXT } from "./testdata/policies";
 
 // Multiplexed tools (one tool, many operations chosen by an argument): `operations` gives each
@@ -107,5 +108,74 @@ describe("validating operations", () => {
     const errors = (result as { errors: { path: string; message: string }[] }).errors;
     expect(errors.map((e) => e.path)).toContain("/tools/a/operations/x/approval");
     expect(errors.some((e) => e.path.startsWith("/tools/a/operations/z/limits/0") || e.path.startsWith("/tools/a/operations/y/limits/0"))).toBe(true);
+  });
+});
+
+describe("operation names checked against the tool's declared enum", () => {
+  const GLUE_OPS = ["create-job", "delete-job", "get-job", "get-jobs", "list-jobs", "update-job", "start-job-run", "stop-job-run"];
+  const tools: KnownTools = new Map<string, { inputSchema?: Record<string, unknown> }>([
+    ["manage_aws_glue_jobs", { inputSchema: { type: "object", properties: { operation: { type: "string", enum: GLUE_OPS }, job_name: { type: "string" } } } }],
+    ["manage_aws_glue_crawlers", { inputSchema: { type: "object", properties: { operation: { oneOf: [{ const: "get-crawler" }, { const: "delete-crawler" }] } } } }],
+    ["run_command", { inputSchema: { type: "object", properties: { command: { type: "string" } } } }],
+    ["docker", { inputSchema: { type: "object", properties: { action: { type: "string", enum: ["ps", "rm"] } } } }],
+    ["unsynced", {}],
+  ]);
+  const policy = (rules: Record<string, unknown>) => ({ version: "1", default: "deny", tools: rules });
+  const errors = (document: unknown, context = { tools }) => {
+    const result = validatePolicy(document, context);
+    return result.ok ? [] : result.errors;
+  };
+
+  it("accepts names and patterns the enum has", () => {
+    expect(errors(GLUE)).toEqual([]);
+    expect(errors(policy({ manage_aws_glue_jobs: { operations: { "get-job": {}, "delete-*": {}, "*-job-run": {} } }, manage_aws_glue_crawlers: { operations: { "get-crawler": {} } } }))).toEqual([]);
+  });
+
+  it("reports a name the enum lacks at its path, listing the operations, with a near miss suggested", () => {
+    const [error, ...rest] = errors(policy({ manage_aws_glue_jobs: { operations: { "delet-job": { action: "require_approval" }, "get-job": {} } } }));
+    expect(rest).toEqual([]);
+    expect(error.path).toBe("/tools/manage_aws_glue_jobs/operations/delet-job");
+    expect(error.message).toBe(
+      "unknown operation `delet-job` of `manage_aws_glue_jobs`, did you mean `delete-job`? `operation` is one of `create-job`, `delete-job`, `get-job`, `get-jobs`, `list-jobs`, `update-job`, `start-job-run`, `stop-job-run`",
+    );
+    expect(errors(policy({ manage_aws_glue_jobs: { operations: { "frobnicate": {} } } }))[0].message).toMatch(/^unknown operation `frobnicate` of `manage_aws_glue_jobs`: `operation` is one of/);
+    // oneOf consts count as an enum.
+    expect(errors(policy({ manage_aws_glue_crawlers: { operations: { "get-job": {} } } })).map((e) => e.path)).toEqual(["/tools/manage_aws_glue_crawlers/operations/get-job"]);
+  });
+
+  it("reports a pattern that matches no operation (there are no warnings, so it is an error)", () => {
+    expect(errors(policy({ manage_aws_glue_jobs: { operations: { "remove-*": {}, "get-*": {} } } }))).toEqual([
+      { path: "/tools/manage_aws_glue_jobs/operations/remove-*", message: expect.stringMatching(/^pattern `remove-\*` matches no operation of `manage_aws_glue_jobs`: `operation` is one of `create-job`/) },
+    ]);
+  });
+
+  it("reads the enum of the argument the rule names, and escapes the pointer", () => {
+    expect(errors(policy({ docker: { operation_argument: "action", operations: { ps: {}, rmi: {} } } })).map((e) => e.path)).toEqual(["/tools/docker/operations/rmi"]);
+    // `operation` is not an argument of docker: nothing is known to check against.
+    expect(errors(policy({ docker: { operations: { rmi: {} } } }))).toEqual([]);
+    const slashed: KnownTools = new Map([["a/b", { inputSchema: { properties: { operation: { enum: ["x", "y"] } } } }]]);
+    expect(errors(policy({ "a/b": { operations: { "z~": {} } } }), { tools: slashed }).map((e) => e.path)).toEqual(["/tools/a~1b/operations/z~0"]);
+  });
+
+  it("checks a tool pattern against the union of the operations of the tools it matches", () => {
+    expect(errors(policy({ "manage_aws_glue_*": { operations: { "get-crawler": {}, "get-job": {} } } }))).toEqual([]);
+    expect(errors(policy({ "manage_aws_glue_*": { operations: { "get-table": {} } } })).map((e) => e.path)).toEqual(["/tools/manage_aws_glue_*/operations/get-table"]);
+    // A matched tool whose operations are unknown leaves the pattern unchecked; so does one matching nothing.
+    expect(errors(policy({ "*": { operations: { "get-table": {} } } }))).toEqual([]);
+    expect(errors(policy({ "nothing_*": { operations: { "get-table": {} } } }))).toEqual([]);
+  });
+
+  it("checks nothing without an enum, a schema, an inventory entry or a server", () => {
+    const unknown = policy({ run_command: { operation_argument: "command", operations: { reboot: {} } }, unsynced: { operations: { x: {} } }, never_synced: { operations: { y: {} } } });
+    expect(errors(unknown)).toEqual([]);
+    expect(validatePolicy(policy({ manage_aws_glue_jobs: { operations: { "delet-job": {} } } })).ok).toBe(true);
+  });
+
+  it("locates the error in policy text", () => {
+    const text = JSON.stringify(policy({ manage_aws_glue_jobs: { operations: { "get-job": {}, "delet-job": {} } } }), null, 2);
+    const result = validatePolicyText(text, { tools });
+    expect(result.ok).toBe(false);
+    const [error] = (result as { errors: { path: string; line?: number }[] }).errors;
+    expect(error).toMatchObject({ path: "/tools/manage_aws_glue_jobs/operations/delet-job", line: text.split("\n").findIndex((l) => l.includes('"delet-job"')) + 1 });
   });
 });

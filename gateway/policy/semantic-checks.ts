@@ -2,6 +2,7 @@ import type { PolicyError } from "./errors";
 import { checkToolKey } from "./glob";
 import { checkArgsSchema } from "./json-schema";
 import { jsonTypeOf } from "./json-value";
+import { operationNameErrors, type KnownTools } from "./operation-names";
 import { checkConditionPath, splitPath } from "./paths";
 import { childPointer } from "./pointer";
 import { compileSafeRegex } from "./safe-regex";
@@ -10,7 +11,7 @@ import { CONDITION_OPS, RISK_CATEGORIES, type ConditionOp } from "./schema";
 /**
  * Checks beyond the shape: tool keys and hide entries are valid patterns, condition paths exist,
  * each operator has a value it can use, regexes compile and are safe, argument schemas compile,
- * and limits sharing a counter agree. The walk reads the raw document defensively and skips
+ * and limits sharing a counter agree; given the server's tools, operation names exist. The walk reads the raw document defensively and skips
  * whatever has the wrong shape (the schema reports those), so that shape errors and these
  * errors all come out of one validation.
  */
@@ -21,7 +22,7 @@ function isObject(value: unknown): value is Json {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-export function semanticErrors(document: unknown): PolicyError[] {
+export function semanticErrors(document: unknown, tools?: KnownTools): PolicyError[] {
   const out: PolicyError[] = [];
   if (!isObject(document)) return out;
   checkHide(document.hide, out);
@@ -44,6 +45,7 @@ export function semanticErrors(document: unknown): PolicyError[] {
     }
   }
   checkCounters(document, out);
+  if (tools !== undefined) out.push(...operationNameErrors(document, tools));
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { PolicyError } from "./errors";
 import { JsonSyntaxError, positionOf, scanJson, type JsonScan } from "./json-locate";
 import { parsePointer, toPointer } from "./pointer";
 import { PolicyDocumentSchema, type PolicyDocument } from "./schema";
+import type { KnownTools } from "./operation-names";
 import { semanticErrors } from "./semantic-checks";
 import { issueToErrors } from "./zod-issues";
 
@@ -18,11 +19,17 @@ export type ValidationResult =
 /** Policies are small; a larger text is a mistake or an attack on the validator. */
 export const POLICY_TEXT_MAX_CHARS = 4 * 1024 * 1024;
 
-export function validatePolicy(document: unknown): ValidationResult {
+/** What validation knows beyond the document: for a policy of a server, its tools. */
+export interface ValidationContext {
+  /** The server's tools as the inventory has them: `operations` names are checked against their enums. */
+  readonly tools?: KnownTools;
+}
+
+export function validatePolicy(document: unknown, context: ValidationContext = {}): ValidationResult {
   const parsed = PolicyDocumentSchema.safeParse(document, { reportInput: true });
   const errors: PolicyError[] = [];
   if (!parsed.success) for (const issue of parsed.error.issues) errors.push(...issueToErrors(issue, document));
-  errors.push(...semanticErrors(document));
+  errors.push(...semanticErrors(document, context.tools));
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: dedupe(errors) };
   return { ok: true, policy: parsed.data };
 }
@@ -32,7 +39,7 @@ export function validatePolicy(document: unknown): ValidationResult {
  * column, keys repeated within one object, then everything validatePolicy reports, each error
  * with the line and column of the field it points at, in document order.
  */
-export function validatePolicyText(text: string): ValidationResult {
+export function validatePolicyText(text: string, context: ValidationContext = {}): ValidationResult {
   if (text.length > POLICY_TEXT_MAX_CHARS) {
     return { ok: false, errors: [{ path: "", message: `policy is longer than ${POLICY_TEXT_MAX_CHARS} characters` }] };
   }
@@ -47,7 +54,7 @@ export function validatePolicyText(text: string): ValidationResult {
     path: pointer,
     message: `duplicate key \`${key}\`, each key may appear once in an object`,
   }));
-  const result = validatePolicy(document);
+  const result = validatePolicy(document, context);
   if (result.ok && duplicates.length === 0) return result;
   const errors = [...duplicates, ...(result.ok ? [] : result.errors)].map((error) => locate(error, text, scan));
   errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

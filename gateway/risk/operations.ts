@@ -6,6 +6,7 @@
  * its riskiest operation.
  */
 
+import { declaredValues } from "../policy/operation-names";
 import { decideRisk } from "./decide";
 import { readSignals } from "./signals";
 import { splitIdentifier } from "./tokenize";
@@ -50,18 +51,12 @@ export function detectOperations(tool: ToolDefinition): DetectedOperations | nul
     if (!property || typeof property !== "object") continue;
     const p = property as { type?: unknown; enum?: unknown; oneOf?: unknown; anyOf?: unknown; description?: unknown };
     if (p.type !== undefined && p.type !== "string") continue;
-    const enumerated = enumValues(p);
+    const enumerated = declaredValues(p);
     if (enumerated.length >= 2) return { argument, values: enumerated.slice(0, MAX_OPERATIONS), source: "enum" };
     const listed = typeof p.description === "string" ? listedOperations(p.description) : [];
     if (listed.length >= 2) return { argument, values: listed.slice(0, MAX_OPERATIONS), source: "description" };
   }
   return null;
-}
-
-function enumValues(p: { enum?: unknown; oneOf?: unknown; anyOf?: unknown }): string[] {
-  if (Array.isArray(p.enum)) return unique(p.enum.filter((v): v is string => typeof v === "string" && v.length > 0));
-  const alternatives = Array.isArray(p.oneOf) ? p.oneOf : Array.isArray(p.anyOf) ? p.anyOf : [];
-  return unique(alternatives.map((a) => (a as { const?: unknown })?.const).filter((v): v is string => typeof v === "string" && v.length > 0));
 }
 
 /**

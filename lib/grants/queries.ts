@@ -57,7 +57,7 @@ export async function setGrantPolicy(db: Db, actor: Actor, orgId: string, grantI
   if (!grant) throw new ApiError("not_found", "no grant with this id");
   let policyId = input.policyId ?? null;
   if (input.policy !== undefined) {
-    policyId = (await publishPolicy(db, actor, orgId, { policyId: grant.policyId ?? undefined, name: `grant ${grant.label} (${grant.id})`, document: input.policy })).policyId;
+    policyId = (await publishPolicy(db, actor, orgId, { policyId: grant.policyId ?? undefined, name: `grant ${grant.label} (${grant.id})`, document: input.policy, serverId: grant.serverId })).policyId;
   } else if (policyId && !(await db.policy.findFirst({ where: { id: policyId, orgId } }))) {
     throw new ApiError("not_found", "no policy with this id");
   }

@@ -3,10 +3,12 @@ import type { Prisma } from "../generated/prisma/client";
 import { ApiError } from "../api/errors";
 import { validatePolicy } from "../../gateway/policy";
 import { recordAdminChange, type Actor } from "../admin-audit/record";
+import { validateForServer, validOrThrow } from "./validate";
 
 /**
  * Publishes a policy document as a new version (creating the policy on first publish). The
- * document is validated as a whole first: a stored version is always valid.
+ * document is validated as a whole first: a stored version is always valid. With `serverId`, the
+ * server whose tools it governs, its operation names are checked against those tools too.
  *
  * `baseVersion` is the version the editor started from (null: none was published). When given,
  * the publish is refused with a conflict carrying the current version if someone else published
@@ -16,12 +18,10 @@ export async function publishPolicy(
   db: Db,
   actor: Actor,
   orgId: string,
-  input: { policyId?: string; name?: string; document: unknown; message?: string; baseVersion?: number | null },
+  input: { policyId?: string; name?: string; document: unknown; message?: string; baseVersion?: number | null; serverId?: string },
 ) {
-  const checked = validatePolicy(input.document);
-  if (!checked.ok) {
-    throw new ApiError("validation_failed", `the policy is invalid: ${checked.errors[0].path || "/"}: ${checked.errors[0].message}`, { errors: checked.errors });
-  }
+  if (input.serverId !== undefined) await validateForServer(db, input.serverId, input.document);
+  else validOrThrow(validatePolicy(input.document));
   return db.$transaction(async (tx) => {
     const policy = input.policyId
       ? await tx.policy.findFirst({ where: { id: input.policyId, orgId } })

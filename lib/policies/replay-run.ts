@@ -1,8 +1,9 @@
 import type { Db } from "../db/client";
 import { ApiError } from "../api/errors";
-import { validatePolicy, type RiskCategory, type RiskLevel, type ToolInfo } from "../../gateway/policy";
+import type { RiskCategory, RiskLevel, ToolInfo } from "../../gateway/policy";
 import { getServerOrThrow } from "../servers/queries";
 import { getServerPolicy } from "./server-policy";
+import { validateForServer } from "./validate";
 import { Replay, type ReplayEvent, type ReplayGrant, type ReplayResult } from "./replay";
 import type { ReplayInput } from "../validation/replay";
 
@@ -33,8 +34,7 @@ export async function replayDraft(db: Db, orgId: string, serverId: string, input
   const started = performance.now();
   const server = await getServerOrThrow(db, orgId, serverId);
   if (input.policy === undefined || input.policy === null) throw new ApiError("validation_failed", "policy: pass the draft to replay as `policy`", { fields: { policy: "pass the draft to replay" } });
-  const checked = validatePolicy(input.policy);
-  if (!checked.ok) throw new ApiError("validation_failed", `the policy is invalid: ${checked.errors[0].path || "/"}: ${checked.errors[0].message}`, { errors: checked.errors });
+  const draft = await validateForServer(db, serverId, input.policy);
   if (input.grantId && !(await db.grant.findFirst({ where: { id: input.grantId, orgId, serverId }, select: { id: true } }))) {
     throw new ApiError("not_found", "no grant with this id on this server");
   }
@@ -56,7 +56,7 @@ export async function replayDraft(db: Db, orgId: string, serverId: string, input
     getServerPolicy(db, orgId, serverId),
   ]);
   const replay = new Replay({
-    draft: checked.policy,
+    draft,
     orgId,
     serverId,
     tools: new Map<string, ToolInfo>(

@@ -4,6 +4,7 @@ import { evaluate, compilePolicy, validatePolicy, type RiskCategory, type RiskLe
 import type { Actor } from "../admin-audit/record";
 import { getServerOrThrow } from "../servers/queries";
 import { publishPolicy } from "./publish";
+import { validateForServer, validOrThrow } from "./validate";
 import { setServerPolicy } from "../servers/create-server";
 import { PENDING_REVIEW } from "../../gateway/enforce/decide-call";
 import { pageArgs, toPage, type KeyValue } from "../api/pagination";
@@ -20,7 +21,7 @@ export async function getServerPolicy(db: Db, orgId: string, serverId: string) {
 /** Publishes a new version of the server's policy (creating and attaching it the first time). */
 export async function putServerPolicy(db: Db, actor: Actor, orgId: string, serverId: string, document: unknown, message?: string, baseVersion?: number | null) {
   const server = await getServerOrThrow(db, orgId, serverId);
-  const published = await publishPolicy(db, actor, orgId, { policyId: server.policyId ?? undefined, name: `${server.name} policy (${server.id})`, document, message, baseVersion });
+  const published = await publishPolicy(db, actor, orgId, { policyId: server.policyId ?? undefined, name: `${server.name} policy (${server.id})`, document, message, baseVersion, serverId });
   if (!server.policyId) await setServerPolicy(db, actor, orgId, serverId, published.policyId);
   return published;
 }
@@ -96,15 +97,15 @@ export async function simulateCall(
   const server = await getServerOrThrow(db, orgId, serverId);
   const doc = input.policy !== undefined ? input.policy : (await getServerPolicy(db, orgId, serverId)).document;
   if (doc === null || doc === undefined) throw new ApiError("bad_request", "this server has no published policy: pass one as `policy`");
-  const checked = validatePolicy(doc);
-  if (!checked.ok) throw new ApiError("validation_failed", `the policy is invalid: ${checked.errors[0].path || "/"}: ${checked.errors[0].message}`, { errors: checked.errors });
+  // A draft is checked against the server's tools; the published version is simulated as the gateway runs it.
+  const policy = input.policy !== undefined ? await validateForServer(db, serverId, doc) : validOrThrow(validatePolicy(doc));
   const tool = await db.tool.findFirst({ where: { serverId, name: input.call.tool, removedAt: null } });
   // As the gateway does (gateway/enforce/decide-call.ts): a tool new or changed since it was
   // last reviewed, on a server that asks for reviews, is denied before any policy is consulted.
   const pendingReview = !!tool && server.reviewChangedTools && tool.reviewedAt === null;
   const decision = pendingReview
     ? PENDING_REVIEW
-    : evaluate(compilePolicy(checked.policy), { tool: input.call.tool, args: input.call.args ?? {} }, {
+    : evaluate(compilePolicy(policy), { tool: input.call.tool, args: input.call.args ?? {} }, {
         grant: { id: "gnt_simulated", label: input.grant?.label ?? "simulated", metadata: input.grant?.metadata ?? {} },
         session: { id: "simulated", call_count: 0, tool_counts: {}, category_counts: {} },
         server: { id: serverId },
