@@ -12,7 +12,8 @@ import { PASSWORD, signUp, uniqueEmail } from "./helpers";
 // behind approval; the request appears in the inbox (and the sidebar's badge) within a poll; the
 // sign-up admin approves it with a comment on the page the agent was told about; the agent's
 // retry of the same call runs. A viewer invited into the organization sees the request but has
-// no buttons, and the API refuses their decision with 403. Screenshots at 1280 px.
+// no buttons, and the API refuses their decision with 403; the rule of another tool names that
+// viewer as an approver, and there they have the buttons and approve. Screenshots at 1280 px.
 
 const SHOTS = "test-results/screenshots";
 let upstream: TestUpstream;
@@ -39,11 +40,17 @@ test("an agent's call waits in the inbox, a policy manager approves it, the retr
   await page.setViewportSize({ width: 1280, height: 900 });
   await signUp(page, { email: uniqueEmail("approver"), name: "Avery" });
 
-  // A server whose `echo` needs approval and `delete_file` too, and a grant for the agent (API).
+  // A server whose `echo` needs approval and `delete_file` too — the latter by admins, policy
+  // managers or the viewer invited below, whom its rule names — and a grant for the agent (API).
   const created = await page.request.post("/api/v1/servers", { data: { name: "payments", url: upstream.url } });
   expect(created.status()).toBe(201);
   const serverId = ((await created.json()) as { server: { id: string } }).server.id;
-  const policy = { version: "1", default: "allow", tools: { echo: { action: "require_approval", approval: { timeout_seconds: 900 } }, delete_file: { action: "require_approval" } } };
+  const viewerEmail = uniqueEmail("viewer");
+  const policy = {
+    version: "1",
+    default: "allow",
+    tools: { echo: { action: "require_approval", approval: { timeout_seconds: 900 } }, delete_file: { action: "require_approval", approval: { approvers: [viewerEmail] } } },
+  };
   expect((await page.request.put(`/api/v1/servers/${serverId}/policy`, { data: { document: policy } })).status()).toBe(200);
   const grant = (await (await page.request.post(`/api/v1/servers/${serverId}/grants`, { data: { label: "billing-agent" } })).json()) as { token: string; gatewayUrl: string };
 
@@ -62,8 +69,9 @@ test("an agent's call waits in the inbox, a policy manager approves it, the retr
   expect(first.isError).toBe(true);
   expect(textOf(first)).toContain("[APPROVAL REQUIRED]");
   const approvalId = /approval id (apr_[0-9a-f]+)/.exec(textOf(first))![1];
-  // A second request, for the inbox to have something else in it.
-  await agent.callTool({ name: "delete_file", arguments: { path: "/srv/exports/2026-11-customers.csv" } });
+  // A second request, for the inbox to have something else in it (the named viewer decides it).
+  const deleteArgs = { path: "/srv/exports/2026-11-customers.csv" };
+  const deleteId = /approval id (apr_[0-9a-f]+)/.exec(textOf(await agent.callTool({ name: "delete_file", arguments: deleteArgs })))![1];
 
   // It appears without a reload (5 s polling), pending first, with the badge.
   const card = page.locator(`[data-approval-id="${approvalId}"]`);
@@ -85,7 +93,7 @@ test("an agent's call waits in the inbox, a policy manager approves it, the retr
   await expect(page.getByTestId("approval")).toHaveCount(2);
 
   // The viewer, in a browser of their own: sees the request, cannot decide.
-  const invited = await page.request.post("/api/v1/invitations", { data: { email: uniqueEmail("viewer"), role: "viewer" } });
+  const invited = await page.request.post("/api/v1/invitations", { data: { email: viewerEmail, role: "viewer" } });
   expect(invited.status()).toBe(201);
   const { url: inviteUrl, invitation } = (await invited.json()) as { url: string; invitation: { email: string } };
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -131,6 +139,22 @@ test("an agent's call waits in the inbox, a policy manager approves it, the retr
   // The viewer's page follows too.
   await expect(viewer.getByTestId("approval")).toHaveAttribute("data-status", "used", { timeout: 15_000 });
   await expect(viewer.getByTestId("decision")).toContainText("Approved by Avery");
+
+  // In the inbox, the viewer has buttons on the request whose rule names them, and only there.
+  await viewer.goto("/approvals");
+  await expect(viewer.getByText("decide only those whose rule names you as an approver")).toBeVisible();
+  const named = viewer.locator(`[data-approval-id="${deleteId}"]`);
+  await expect(named.getByTestId("approvers")).toHaveText(`Admins, policy managers, and ${viewerEmail}`);
+  await expect(viewer.locator(`[data-approval-id="${approvalId}"]`).getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await expect(named.getByRole("button", { name: "Approve" })).toBeVisible();
+  await shoot(viewer, "approvals-inbox-named-viewer-1280");
+  await named.getByLabel(/^Comment/).fill("It is my export: fine to delete");
+  await named.getByRole("button", { name: "Approve" }).click();
+  await expect(named).toHaveAttribute("data-status", "approved");
+  await expect(named.getByTestId("decision")).toContainText(`Approved by ${viewerEmail}`);
+  const deleted = await agent.callTool({ name: "delete_file", arguments: deleteArgs });
+  expect(deleted.isError).toBeFalsy();
+  await expect(page.getByTestId("pending-approvals-badge")).toHaveCount(0, { timeout: 15_000 });
   await agent.close();
   await context.close();
 });
