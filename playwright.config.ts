@@ -33,6 +33,7 @@ export default defineConfig({
     timeout: 180_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { PORT: String(PORT), TOOLGATE_DATA_DIR: DATA_DIR, TOOLGATE_PUBLIC_URL: BASE_URL },
+    // TOOLGATE_STDIO=on: command servers are offered (e2e/stdio-servers.spec.ts runs server-everything over stdio).
+    env: { PORT: String(PORT), TOOLGATE_DATA_DIR: DATA_DIR, TOOLGATE_PUBLIC_URL: BASE_URL, TOOLGATE_STDIO: "on" },
   },
 });

@@ -21,3 +21,13 @@ export async function signIn(page: Page, email: string, password = PASSWORD) {
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** Full-page screenshots of the page as it is, at each width (then back to 1280 px). */
+export async function shootWidths(page: Page, name: string, widths = [1280, 1920]) {
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 1000 });
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: `test-results/screenshots/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 1000 });
+}

@@ -21,7 +21,7 @@ const CHOICES: { kind: ServerKind; title: string; body: React.ReactNode }[] = [
 /** Why command servers are unavailable, and how an operator turns them on. */
 export function commandOffNote(kinds: ServerKinds | undefined): string | null {
   if (!kinds || kinds.command.enabled) return null;
-  return "Off on this Toolgate. An operator enables it by starting Toolgate with TOOLGATE_STDIO=on (or TOOLGATE_STDIO=allowlist with TOOLGATE_STDIO_ALLOWLIST=npx,uvx,…).";
+  return "Command servers are off on this Toolgate: an operator enables them by starting Toolgate with TOOLGATE_STDIO=on (or =allowlist with TOOLGATE_STDIO_ALLOWLIST).";
 }
 
 /** The three ways Toolgate reaches a server, as a radio group of cards (arrow keys move, as radios do). */
@@ -51,20 +51,25 @@ export function KindPicker({ value, onChange, kinds }: { value: ServerKind; onCh
                 checked={checked}
                 disabled={disabled}
                 onChange={() => onChange(c.kind)}
-                aria-describedby={`${name}-${c.kind}-body`}
+                aria-describedby={`${name}-${c.kind}-body${disabled ? ` ${name}-off` : ""}`}
                 className="mt-0.5 size-4 shrink-0 accent-brand-600"
               />
               <span className="min-w-0">
                 <span className="block text-sm font-semibold text-zinc-900">{c.title}</span>
                 <span id={`${name}-${c.kind}-body`} className="mt-0.5 block text-xs text-zinc-600">
                   {c.body}
-                  {disabled && <span className="mt-1.5 block font-medium text-amber-800">{off}</span>}
+                  {disabled && <span className="mt-1 block font-medium text-amber-800">Off on this Toolgate.</span>}
                 </span>
               </span>
             </label>
           );
         })}
       </div>
+      {off && (
+        <p className="mt-2 text-xs text-zinc-600" id={`${name}-off`}>
+          {off}
+        </p>
+      )}
     </fieldset>
   );
 }
