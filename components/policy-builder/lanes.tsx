@@ -21,7 +21,9 @@ import {
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { RiskBadge } from "@/components/servers/risk";
+import type { OperationRule } from "@/gateway/policy/schema";
 import { LANES, LANE_TITLES, type Lane, type LaneView, type ToolCard } from "./model";
+import { isOperationCard, operationLabel, parseOperationCardId, type LaneRow, type OperationCard, type OperationsMode } from "./operations";
 
 export const LANE_STYLES: Record<Lane, { head: string; dot: string; over: string }> = {
   allow: { head: "text-emerald-800", dot: "bg-emerald-500", over: "bg-emerald-50 ring-emerald-400" },
@@ -52,21 +54,39 @@ const FIRST_CARDS = 40;
 const MORE_CARDS = 120;
 
 const laneId = (lane: Lane) => `lane:${lane}`;
+/** dnd-kit ids: `card:<tool>` for a tool, `op:<tool>\0<key>` for an operation of an expanded tool. */
+const dragName = (id: unknown) => {
+  const s = String(id);
+  if (s.startsWith("op:")) {
+    const op = parseOperationCardId(s.slice(3));
+    return op ? operationLabel(op) : s;
+  }
+  return s.replace(/^card:/, "");
+};
 const laneOfId = (id: unknown): Lane | null => (typeof id === "string" && id.startsWith("lane:") ? (id.slice(5) as Lane) : null);
 
-/** Arrow keys carry a picked-up card to the previous or next lane instead of 25 px at a time. */
-const laneKeyboardCoordinates: KeyboardCoordinateGetter = (event, { context, currentCoordinates }) => {
-  const step = event.code === "ArrowRight" || event.code === "ArrowDown" ? 1 : event.code === "ArrowLeft" || event.code === "ArrowUp" ? -1 : 0;
-  if (step === 0) return undefined;
-  event.preventDefault();
-  const fromData = context.active?.data.current as { lane?: Lane } | undefined;
-  const current = laneOfId(context.over?.id) ?? fromData?.lane ?? "allow";
-  const next = LANES[Math.min(LANES.length - 1, Math.max(0, LANES.indexOf(current) + step))];
-  const rect = context.droppableRects.get(laneId(next));
-  const size = context.collisionRect;
-  if (!rect || !size) return currentCoordinates;
-  return { x: rect.left + Math.max(4, (rect.width - size.width) / 2), y: rect.top + 40 };
-};
+/**
+ * Arrow keys carry a picked-up card to the previous or next lane instead of 25 px at a time. The
+ * lane it is in is remembered here: dnd-kit's idea of where the card is (its collision rectangle,
+ * `over`) is only updated by a render, so keys pressed faster than that would each start again
+ * from the same lane.
+ */
+function laneKeyboardCoordinates(target: { current: { id: unknown; lane: Lane } | null }): KeyboardCoordinateGetter {
+  return (event, { context, currentCoordinates }) => {
+    const step = event.code === "ArrowRight" || event.code === "ArrowDown" ? 1 : event.code === "ArrowLeft" || event.code === "ArrowUp" ? -1 : 0;
+    if (step === 0) return undefined;
+    event.preventDefault();
+    const id = context.active?.id;
+    const fromData = context.active?.data.current as { lane?: Lane } | undefined;
+    const current = (target.current?.id === id ? target.current?.lane : undefined) ?? laneOfId(context.over?.id) ?? fromData?.lane ?? "allow";
+    const next = LANES[Math.min(LANES.length - 1, Math.max(0, LANES.indexOf(current) + step))];
+    const rect = context.droppableRects.get(laneId(next));
+    const size = context.collisionRect;
+    if (!rect || !size) return currentCoordinates;
+    target.current = { id, lane: next };
+    return { x: rect.left + Math.max(4, (rect.width - size.width) / 2), y: rect.top + 40 };
+  };
+}
 
 /**
  * The pointer sensor for mice and pens only: a finger is the touch sensor's, which waits for a
@@ -89,23 +109,33 @@ const collision: CollisionDetection = (args) => {
 
 export interface LanesProps {
   view: LaneView;
-  visible: (card: ToolCard) => boolean;
+  /** Each lane's cards, the operation cards of expanded tools among them. */
+  rows: Record<Lane, LaneRow[]>;
+  visible: (card: LaneRow) => boolean;
   selected: ReadonlySet<string>;
   onSelect: (names: string[], on: boolean) => void;
   onMove: (names: string[], lane: Lane) => void;
-  onOpen: (name: string) => void;
+  /** An operation card (by its id) dropped on a lane. */
+  onMoveOperation: (id: string, lane: Lane) => void;
+  onOpen: (name: string, operation?: string) => void;
+  /** Expands a multiplexed tool's card into its operations (by name or by group), or folds it. */
+  onExpand: (tool: string, mode: OperationsMode | null) => void;
+  expanded: ReadonlyMap<string, OperationsMode>;
   readOnly: boolean;
+  /** The highlighted card: a tool's name or an operation card's id. */
   highlight: string | null;
   errorsByTool: Map<string, string[]>;
   defaultLane: Lane;
 }
 
 /** The five lanes, each a drop zone, with a card per tool. */
-export function Lanes({ view, visible, selected, onSelect, onMove, onOpen, readOnly, highlight, errorsByTool, defaultLane }: LanesProps) {
+export function Lanes({ view, rows, visible, selected, onSelect, onMove, onMoveOperation, onOpen, onExpand, expanded, readOnly, highlight, errorsByTool, defaultLane }: LanesProps) {
+  const keyboardTarget = useRef<{ id: unknown; lane: Lane } | null>(null);
+  const coordinateGetter = useMemo(() => laneKeyboardCoordinates(keyboardTarget), []);
   const sensors = useSensors(
     useSensor(MouseOrPenSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 180, tolerance: 8 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: laneKeyboardCoordinates }),
+    useSensor(KeyboardSensor, { coordinateGetter }),
   );
   const [active, setActive] = useState<{ name: string; count: number } | null>(null);
   const anchor = useRef<string | null>(null);
@@ -114,8 +144,8 @@ export function Lanes({ view, visible, selected, onSelect, onMove, onOpen, readO
 
   const announcements: Announcements = useMemo(() => {
     const what = (id: unknown) => {
-      const name = String(id).replace(/^card:/, "");
-      const n = selected.has(name) ? selected.size : 1;
+      const name = dragName(id);
+      const n = String(id).startsWith("card:") && selected.has(name) ? selected.size : 1;
       return n > 1 ? `${name} and ${n - 1} other selected tools` : name;
     };
     const where = (id: unknown) => {
@@ -125,23 +155,31 @@ export function Lanes({ view, visible, selected, onSelect, onMove, onOpen, readO
     return {
       onDragStart: ({ active }) => `Picked up ${what(active.id)}. Use the arrow keys to choose a lane, space to drop, escape to cancel.`,
       onDragOver: ({ active, over }) => `${what(active.id)} is over ${where(over?.id)}.`,
-      onDragEnd: ({ active, over }) => (over ? `${what(active.id)} moved to ${where(over.id)}.` : `${what(active.id)} was dropped outside the lanes: nothing changed.`),
+      onDragEnd: ({ active, over }) =>
+        !over
+          ? `${what(active.id)} was dropped outside the lanes: nothing changed.`
+          : String(active.id).startsWith("op:") && laneOfId(over.id) === "hide"
+            ? `${what(active.id)} cannot be hidden: Hide takes whole tools. Nothing changed.`
+            : `${what(active.id)} moved to ${where(over.id)}.`,
       onDragCancel: ({ active }) => `Moving ${what(active.id)} was cancelled: nothing changed.`,
     };
   }, [selected]);
 
   function start(e: DragStartEvent) {
-    const name = String(e.active.id).replace(/^card:/, "");
-    setActive({ name, count: movingWith(name).length });
+    keyboardTarget.current = null;
+    const id = String(e.active.id);
+    const name = dragName(id);
+    setActive({ name, count: id.startsWith("op:") ? 1 : movingWith(name).length });
   }
 
   function end(e: DragEndEvent) {
     setActive(null);
     const lane = laneOfId(e.over?.id);
     if (!lane) return;
-    const name = String(e.active.id).replace(/^card:/, "");
+    const id = String(e.active.id);
     performance.mark("policy-builder:drop");
-    onMove(movingWith(name), lane);
+    if (id.startsWith("op:")) onMoveOperation(id.slice(3), lane);
+    else onMove(movingWith(dragName(id)), lane);
     afterPaint(() => performance.measure("policy-builder:drop-to-paint", "policy-builder:drop"));
   }
 
@@ -179,11 +217,14 @@ export function Lanes({ view, visible, selected, onSelect, onMove, onOpen, readO
           <LaneColumn
             key={lane}
             lane={lane}
-            cards={view.byLane[lane]}
+            rows={rows[lane]}
+            tools={view.byLane[lane].length}
             visible={visible}
             selected={selected}
             onToggle={toggle}
             onOpen={onOpen}
+            onExpand={onExpand}
+            expanded={expanded}
             readOnly={readOnly}
             highlight={highlight}
             errorsByTool={errorsByTool}
@@ -205,29 +246,38 @@ export function Lanes({ view, visible, selected, onSelect, onMove, onOpen, readO
 
 function LaneColumn({
   lane,
-  cards,
+  rows,
+  tools,
   visible,
   selected,
   onToggle,
   onOpen,
+  onExpand,
+  expanded,
   readOnly,
   highlight,
   errorsByTool,
   isDefault,
 }: {
   lane: Lane;
-  cards: ToolCard[];
-  visible: (c: ToolCard) => boolean;
+  rows: LaneRow[];
+  /** How many tools (not operations) the lane holds. */
+  tools: number;
+  visible: (c: LaneRow) => boolean;
   selected: ReadonlySet<string>;
   onToggle: (card: ToolCard, on: boolean, shift: boolean) => void;
-  onOpen: (name: string) => void;
+  onOpen: (name: string, operation?: string) => void;
+  onExpand: (tool: string, mode: OperationsMode | null) => void;
+  expanded: ReadonlyMap<string, OperationsMode>;
   readOnly: boolean;
   highlight: string | null;
   errorsByTool: Map<string, string[]>;
   isDefault: boolean;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: laneId(lane), disabled: readOnly });
-  const shown = cards.filter(visible);
+  const shown = rows.filter(visible);
+  const shownTools = shown.filter((r) => !isOperationCard(r)).length;
+  const operations = shown.length - shownTools;
   // A lane shows a screenful at once and the rest a chunk per task, so a server with hundreds of
   // tools paints its lanes at once instead of after every card is built.
   const [limit, setLimit] = useState(FIRST_CARDS);
@@ -255,26 +305,36 @@ function LaneColumn({
           </h3>
           <p className="mt-0.5 text-xs leading-4 text-zinc-500">{LANE_HINTS[lane]}</p>
         </div>
-        <span className="mt-0.5 rounded-full bg-white px-1.5 text-xs font-medium text-zinc-600 tabular-nums ring-1 ring-zinc-200" aria-label={`${shown.length} of ${cards.length} tools shown`}>
-          {shown.length === cards.length ? cards.length : `${shown.length}/${cards.length}`}
+        <span
+          className="mt-0.5 shrink-0 rounded-full bg-white px-1.5 text-xs font-medium whitespace-nowrap text-zinc-600 tabular-nums ring-1 ring-zinc-200"
+          aria-label={`${shownTools} of ${tools} tools shown${operations ? `, and ${operations} ${operations === 1 ? "operation" : "operations"}` : ""}`}
+        >
+          {shownTools === tools ? tools : `${shownTools}/${tools}`}
+          {operations > 0 && <span className="text-zinc-400"> +{operations} op{operations === 1 ? "" : "s"}</span>}
         </span>
       </header>
       <ul className="flex max-h-[30rem] flex-1 flex-col gap-1.5 overflow-y-auto px-2 pb-2" aria-label={`Tools in ${LANE_TITLES[lane]}`}>
-        {shown.slice(0, limit).map((card) => (
-          <ToolCardItem
-            key={card.name}
-            card={card}
-            selected={selected.has(card.name)}
-            onToggle={onToggle}
-            onOpen={onOpen}
-            readOnly={readOnly}
-            highlighted={highlight === card.name}
-            errors={errorsByTool.get(card.name)}
-          />
-        ))}
+        {shown.slice(0, limit).map((row) =>
+          isOperationCard(row) ? (
+            <OperationCardItem key={`op:${row.id}`} card={row} onOpen={onOpen} readOnly={readOnly} highlighted={highlight === row.id} />
+          ) : (
+            <ToolCardItem
+              key={row.name}
+              card={row}
+              selected={selected.has(row.name)}
+              onToggle={onToggle}
+              onOpen={onOpen}
+              onExpand={onExpand}
+              expanded={expanded.get(row.name)}
+              readOnly={readOnly}
+              highlighted={highlight === row.name}
+              errors={errorsByTool.get(row.name)}
+            />
+          ),
+        )}
         {shown.length === 0 && (
           <li className="rounded-md border border-dashed border-zinc-300 px-2 py-4 text-center text-xs text-zinc-500">
-            {cards.length ? "No tool here matches the filter" : isDefault ? "Unlisted tools land here" : "Drop tools here"}
+            {rows.length ? "No tool here matches the filter" : isDefault ? "Unlisted tools land here" : "Drop tools here"}
           </li>
         )}
       </ul>
@@ -282,14 +342,9 @@ function LaneColumn({
   );
 }
 
-/** What a card says about its rule, in a few words. */
-function ruleSummary(card: ToolCard): string[] {
+/** What a rule says in a few words: its limits, conditions, checks and approval timeout. */
+function ruleWords(r: OperationRule | undefined): string[] {
   const out: string[] = [];
-  const r = card.rule;
-  if (card.source === "default") out.push("by default");
-  if (card.source === "pattern" && card.via) out.push(`via ${card.via}`);
-  if (card.source === "category" && card.via) out.push(`via ${card.via} rule`);
-  if (card.source === "hide" && r) out.push("rule kept");
   if (!r) return out;
   for (const l of r.limits ?? []) out.push(l.increment_from ? `≤${l.max} ${l.increment_from.replace(/^args\./, "")}/${l.window}` : `${l.max}/${l.window}`);
   const conditions = (r.require?.length ?? 0) + (r.deny_if?.length ?? 0);
@@ -301,6 +356,24 @@ function ruleSummary(card: ToolCard): string[] {
   return out;
 }
 
+/** What a card says about its rule, in a few words. */
+function ruleSummary(card: ToolCard, expanded: boolean): string[] {
+  const out: string[] = [];
+  const r = card.rule;
+  if (card.source === "default") out.push("by default");
+  if (card.source === "pattern" && card.via) out.push(`via ${card.via}`);
+  if (card.source === "category" && card.via) out.push(`via ${card.via} rule`);
+  if (card.source === "hide" && r) out.push("rule kept");
+  if (expanded && card.lane !== "hide") out.push("unlisted operations");
+  else if (r?.operations) {
+    const n = Object.keys(r.operations).length;
+    out.push(n === 1 ? "1 operation rule" : `${n} operation rules`);
+  }
+  return [...out, ...ruleWords(r)];
+}
+
+const CHIP = "rounded bg-zinc-100 px-1 text-[11px] text-zinc-600";
+
 /**
  * A card: a thin draggable wrapper (dnd-kit re-renders every draggable when the lane under the
  * pointer changes) around a memoised body, so that a drag over 500 cards stays cheap.
@@ -309,12 +382,31 @@ interface CardProps {
   card: ToolCard;
   selected: boolean;
   onToggle: (card: ToolCard, on: boolean, shift: boolean) => void;
-  onOpen: (name: string) => void;
+  onOpen: (name: string, operation?: string) => void;
+  onExpand: (tool: string, mode: OperationsMode | null) => void;
+  expanded: OperationsMode | undefined;
   readOnly: boolean;
   errors?: string[];
 }
 
-const ToolCardItem = memo(function ToolCardItem({ card, selected, onToggle, onOpen, readOnly, highlighted, errors }: CardProps & { highlighted: boolean }) {
+/** The handle a card is dragged by: a button, so the keyboard and screen readers can pick it up. */
+function DragHandle({ label, setRef, attributes, onKeyDown }: { label: string; setRef: (el: HTMLElement | null) => void; attributes: object; onKeyDown?: React.KeyboardEventHandler }) {
+  return (
+    <button
+      type="button"
+      ref={setRef}
+      {...attributes}
+      onKeyDown={onKeyDown}
+      aria-label={`Move ${label}`}
+      className="-mr-1 shrink-0 cursor-grab rounded px-1 py-0.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 focus-visible:text-zinc-800 active:cursor-grabbing"
+    >
+      <span aria-hidden className="block text-xs leading-none tracking-[-0.2em]">⋮⋮</span>
+    </button>
+  );
+}
+
+const ToolCardItem = memo(function ToolCardItem({ card, highlighted, ...rest }: CardProps & { highlighted: boolean }) {
+  const { readOnly, selected, errors } = rest;
   const { setNodeRef, setActivatorNodeRef, listeners, attributes, isDragging } = useDraggable({ id: `card:${card.name}`, data: { lane: card.lane }, disabled: readOnly });
   const inherited = card.source !== "rule" && card.source !== "hide";
   return (
@@ -327,7 +419,7 @@ const ToolCardItem = memo(function ToolCardItem({ card, selected, onToggle, onOp
       className={cn(
         "group relative rounded-md bg-white px-2 py-1.5 shadow-xs ring-1 ring-zinc-200 ring-inset touch-manipulation select-none",
         inherited && "bg-zinc-50",
-        selected && "bg-brand-50 ring-brand-300",
+        selected && "bg-brand-50 ring-brand-500/50",
         highlighted && "ring-2 ring-brand-600",
         errors && "ring-2 ring-red-400",
         isDragging && "opacity-40",
@@ -336,33 +428,17 @@ const ToolCardItem = memo(function ToolCardItem({ card, selected, onToggle, onOp
     >
       <CardBody
         card={card}
-        selected={selected}
-        onToggle={onToggle}
-        onOpen={onOpen}
-        readOnly={readOnly}
-        errors={errors}
-        handle={
-          readOnly ? null : (
-            <button
-              type="button"
-              ref={setActivatorNodeRef}
-              {...attributes}
-              onKeyDown={listeners?.onKeyDown as React.KeyboardEventHandler}
-              aria-label={`Move ${card.name}`}
-              className="-mr-1 shrink-0 cursor-grab rounded px-1 py-0.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 focus-visible:text-zinc-800 active:cursor-grabbing"
-            >
-              <span aria-hidden className="block text-xs leading-none tracking-[-0.2em]">⋮⋮</span>
-            </button>
-          )
-        }
+        {...rest}
+        handle={readOnly ? null : <DragHandle label={card.name} setRef={setActivatorNodeRef} attributes={attributes} onKeyDown={listeners?.onKeyDown as React.KeyboardEventHandler} />}
       />
     </li>
   );
 });
 
 const CardBody = memo(
-  function CardBody({ card, selected, onToggle, onOpen, readOnly, errors, handle }: CardProps & { handle: React.ReactNode }) {
-    const summary = ruleSummary(card);
+  function CardBody({ card, selected, onToggle, onOpen, onExpand, expanded, readOnly, errors, handle }: CardProps & { handle: React.ReactNode }) {
+    const summary = ruleSummary(card, expanded !== undefined);
+    const opCount = card.operations?.items.length ?? Object.keys(card.rule?.operations ?? {}).length;
     return (
       <>
         <div className="flex items-center gap-1.5">
@@ -392,7 +468,7 @@ const CardBody = memo(
             {card.risk && <RiskBadge category={card.risk.category} level={card.risk.level} className="px-1.5 py-0 text-[11px]" />}
             {card.orphan && <span className="text-[11px] text-zinc-500">not in inventory</span>}
             {summary.map((s) => (
-              <span key={s} className="rounded bg-zinc-100 px-1 text-[11px] text-zinc-600">
+              <span key={s} className={CHIP}>
                 {s}
               </span>
             ))}
@@ -403,10 +479,114 @@ const CardBody = memo(
             )}
           </div>
         )}
+        {opCount > 0 && <OperationsToggle tool={card.name} count={opCount} expanded={expanded} hidden={card.lane === "hide"} onExpand={onExpand} />}
       </>
     );
   },
   // The handle is a new element on every render of the wrapper; it only carries dnd-kit's
   // attributes (stable while the card is not dragged), so the body ignores it.
-  (a, b) => a.card === b.card && a.selected === b.selected && a.onToggle === b.onToggle && a.onOpen === b.onOpen && a.readOnly === b.readOnly && a.errors === b.errors,
+  (a, b) =>
+    a.card === b.card &&
+    a.selected === b.selected &&
+    a.onToggle === b.onToggle &&
+    a.onOpen === b.onOpen &&
+    a.onExpand === b.onExpand &&
+    a.expanded === b.expanded &&
+    a.readOnly === b.readOnly &&
+    a.errors === b.errors,
 );
+
+/**
+ * A multiplexed tool's disclosure: its operations as cards of their own, one per group of
+ * operations sharing a first word (`delete-*`) or one per operation.
+ */
+function OperationsToggle({ tool, count, expanded, hidden, onExpand }: { tool: string; count: number; expanded: OperationsMode | undefined; hidden: boolean; onExpand: (tool: string, mode: OperationsMode | null) => void }) {
+  const words = `${count} ${count === 1 ? "operation" : "operations"}`;
+  if (hidden) return <p className="mt-1 pl-5 text-[11px] text-zinc-500">{words}, hidden with the tool</p>;
+  const mode = (m: OperationsMode, label: string) => (
+    <button
+      type="button"
+      aria-pressed={expanded === m}
+      onClick={() => onExpand(tool, m)}
+      className={cn("px-1.5 py-px text-[11px] font-medium", expanded === m ? "bg-brand-600 text-white" : "bg-white text-zinc-600 hover:bg-zinc-50")}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <div className="mt-1.5 flex flex-wrap items-center gap-1.5 pl-5">
+      <button
+        type="button"
+        aria-expanded={expanded !== undefined}
+        aria-label={`${expanded ? "Fold" : "Show"} the ${words} of ${tool}`}
+        onClick={() => onExpand(tool, expanded ? null : "groups")}
+        className="inline-flex items-center gap-1 rounded text-[11px] font-medium text-brand-700 hover:underline"
+      >
+        <span aria-hidden className={cn("inline-block transition-transform", expanded && "rotate-90")}>
+          ▸
+        </span>
+        {words}
+      </button>
+      {expanded && (
+        <span role="group" aria-label={`Cards for the operations of ${tool}`} className="inline-flex overflow-hidden rounded ring-1 ring-zinc-300">
+          {mode("groups", "By group")}
+          {mode("each", "Each")}
+        </span>
+      )}
+    </div>
+  );
+}
+
+const OP_SOURCE_WORDS = { tool: "as the tool", pattern: "via", rule: "" } as const;
+
+/** One operation (or group of operations) of an expanded tool, draggable to a lane like a tool. */
+const OperationCardItem = memo(function OperationCardItem({ card, onOpen, readOnly, highlighted }: { card: OperationCard; onOpen: (name: string, operation?: string) => void; readOnly: boolean; highlighted: boolean }) {
+  const label = operationLabel(card);
+  const { setNodeRef, setActivatorNodeRef, listeners, attributes, isDragging } = useDraggable({ id: `op:${card.id}`, data: { lane: card.lane }, disabled: readOnly });
+  const words = [card.source === "pattern" ? `via ${card.via}` : OP_SOURCE_WORDS[card.source], ...ruleWords(card.rule)].filter(Boolean);
+  const group = card.members.length !== 1 || card.members[0] !== card.key;
+  return (
+    <li
+      ref={setNodeRef}
+      role="group"
+      aria-label={label}
+      data-operation={card.key}
+      data-operation-of={card.tool}
+      data-highlighted={highlighted || undefined}
+      className={cn(
+        "relative ml-3 rounded-md border-l-[3px] border-brand-500/60 bg-white py-1.5 pr-2 pl-2 shadow-xs ring-1 ring-zinc-200 ring-inset touch-manipulation select-none",
+        card.source !== "rule" && "bg-zinc-50",
+        highlighted && "ring-2 ring-brand-600",
+        isDragging && "opacity-40",
+      )}
+      {...(readOnly ? {} : { onPointerDown: listeners?.onPointerDown as React.PointerEventHandler, onTouchStart: listeners?.onTouchStart as React.TouchEventHandler })}
+    >
+      <div className="flex items-center gap-1.5">
+        <button
+          type="button"
+          onClick={() => onOpen(card.tool, card.key)}
+          className="min-w-0 flex-1 text-left hover:underline"
+          title={`Edit the rule of ${label}`}
+          aria-label={label}
+        >
+          <span className="block truncate font-mono text-xs font-semibold text-zinc-900">{card.key}</span>
+          <span className="block truncate font-mono text-[10px] leading-3 text-zinc-500">{card.tool}</span>
+        </button>
+        {!readOnly && <DragHandle label={label} setRef={setActivatorNodeRef} attributes={attributes} onKeyDown={listeners?.onKeyDown as React.KeyboardEventHandler} />}
+      </div>
+      <div className="mt-1 flex flex-wrap items-center gap-1">
+        {card.risk && <RiskBadge category={card.risk.category} level={card.risk.level} className="px-1.5 py-0 text-[11px]" />}
+        {group && (
+          <span className={CHIP} title={card.members.join(", ") || "no operation of the inventory matches"}>
+            {card.members.length === 1 ? card.members[0] : `${card.members.length} operations`}
+          </span>
+        )}
+        {words.map((w) => (
+          <span key={w} className={CHIP}>
+            {w}
+          </span>
+        ))}
+      </div>
+    </li>
+  );
+});

@@ -66,6 +66,25 @@ const TABLE: [string, PolicyDocument][] = [
       categories: { Read: { action: "allow" }, Destructive: { max_per_session: 3 } },
     },
   ],
+  [
+    "a multiplexed tool with operation rules",
+    {
+      version: "1",
+      default: "deny",
+      tools: {
+        manage_aws_glue_jobs: {
+          action: "deny",
+          on_deny: "this operation has not been reviewed",
+          operations: {
+            "get-*": {},
+            "start-job-run": { limits: [{ counter: "glue_runs", window: "hour", max: 20, scope: "grant" }] },
+            "delete-*": { action: "require_approval" },
+          },
+        },
+        run_command: { operation_argument: "command", operations: { status: {}, "re*": { action: "deny", deny_if: [{ path: "args.force", op: "eq", value: true }] } } },
+      },
+    },
+  ],
   ["a $schema and an approval mode", { $schema: "https://example.com/s.json", version: "1", default: "deny", tools: { wipe: { action: "require_approval", approval: { mode: "hold" } } } }],
 ];
 
@@ -243,6 +262,10 @@ const rule = fc
     if (r.action === "require_approval" && r.limits === undefined) return { ...r, approval: { timeout_seconds: 60 } };
     return r;
   });
+// Tool rules may give operations of a multiplexed tool rules of their own (names and patterns).
+const toolRule = fc
+  .tuple(rule, fc.option(fc.dictionary(fc.constantFrom("get-job", "delete-*", "get-*", "start-job-run", "*-run"), rule, { minKeys: 1, maxKeys: 3 }), { nil: undefined }), fc.boolean())
+  .map(([r, operations, argument]) => (operations ? { ...r, ...(argument ? { operation_argument: "command" } : {}), operations } : r));
 const toolKey = fc.constantFrom(...INVENTORY.map((t) => t.name), "s3_*", "get-*", "*_dump", "orphan_tool");
 const shuffled = <T>(items: T[]) => fc.shuffledSubarray(items, { minLength: items.length, maxLength: items.length });
 const documents: fc.Arbitrary<PolicyDocument> = fc
@@ -251,7 +274,7 @@ const documents: fc.Arbitrary<PolicyDocument> = fc
       default: fc.constantFrom("allow" as const, "deny" as const),
       description: fc.string({ maxLength: 10 }),
       hide: fc.oneof(fc.constant("*" as const), fc.uniqueArray(fc.constantFrom("echo", "debug_*", "get-env", "wipe", "s3_*"), { maxLength: 3 })),
-      tools: fc.dictionary(toolKey, rule, { maxKeys: 6 }),
+      tools: fc.dictionary(toolKey, toolRule, { maxKeys: 6 }),
       categories: fc.record({ Read: rule, Destructive: rule }, { requiredKeys: [] }),
       all_tools: fc.record({ limits: fc.array(limit, { maxLength: 2 }), max_per_session: fc.nat(9) }, { requiredKeys: [] }),
     },

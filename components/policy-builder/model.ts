@@ -1,6 +1,7 @@
 import { compareSpecificity, compileGlob, isGlobPattern, type Glob } from "@/gateway/policy/glob";
 import { escapePointerToken, parsePointer } from "@/gateway/policy/pointer";
 import type { Limit, PolicyDocument, RiskCategory, RiskLevel, ToolRule } from "@/gateway/policy/schema";
+import type { OperationsInfo } from "./operations";
 
 /**
  * The policy builder's model: a validated policy document split into what the lanes draw (one
@@ -48,6 +49,8 @@ export interface BuilderModel {
 export interface InventoryEntry {
   name: string;
   risk?: { category: RiskCategory; level: RiskLevel };
+  /** A multiplexed tool's operations, each rated. */
+  operations?: OperationsInfo;
 }
 
 /** Where a card's lane comes from: its own rule, a hide entry, a pattern, a category rule or the default. */
@@ -64,6 +67,8 @@ export interface ToolCard {
   risk?: { category: RiskCategory; level: RiskLevel };
   /** Listed in the policy but not in the server's inventory (removed, or never synced). */
   orphan: boolean;
+  /** A multiplexed tool's operations, from the inventory. */
+  operations?: OperationsInfo;
 }
 
 export type CustomKind = "pattern" | "hide_pattern" | "category" | "all_tools";
@@ -148,6 +153,7 @@ export function laneView(model: BuilderModel, inventory: InventoryEntry[]): Lane
   const fallback: Lane = model.head.default === "allow" ? "allow" : "deny";
 
   const risks = new Map(inventory.map((t) => [t.name, t.risk]));
+  const operations = new Map(inventory.flatMap((t) => (t.operations ? [[t.name, t.operations] as const] : [])));
   const names = [...inventory.map((t) => t.name)];
   for (const name of [...ruleByName.keys(), ...hiddenExact]) if (!risks.has(name)) names.push(name);
   const seen = new Set<string>();
@@ -160,6 +166,8 @@ export function laneView(model: BuilderModel, inventory: InventoryEntry[]): Lane
     const risk = risks.get(name);
     const rule = ruleByName.get(name);
     const card: ToolCard = { name, lane: fallback, source: "default", rule, risk, orphan: !risks.has(name) };
+    const ops = operations.get(name);
+    if (ops) card.operations = ops;
     const hidingPattern = hiddenExact.has(name) ? undefined : hidePatterns.find((g) => g.test(name));
     if (hiddenExact.has(name)) Object.assign(card, { lane: "hide", source: "hide" });
     else if (hidingPattern) Object.assign(card, { lane: "hide", source: "pattern", via: hidingPattern.pattern });
@@ -302,14 +310,17 @@ export function replaceAt(doc: PolicyDocument, pointer: string, value: unknown):
   return root as unknown as PolicyDocument;
 }
 
-export type PointerTarget = { kind: "card"; tool: string } | { kind: "custom"; pointer: string } | { kind: "default" } | null;
+export type PointerTarget = { kind: "card"; tool: string; operation?: string } | { kind: "custom"; pointer: string } | { kind: "default" } | null;
 
 /** What a decision's rule pointer (`/tools/echo/limits/0`, `/hide/2`, `/default`) points at in the builder. */
 export function targetOfPointer(model: Pick<BuilderModel, "hideForm" | "hide">, pointer: string | null): PointerTarget {
   if (!pointer) return null;
-  const [top, key] = parsePointer(pointer);
+  const [top, key, sub, operation] = parsePointer(pointer);
   if (top === "default") return { kind: "default" };
-  if (top === "tools" && key !== undefined) return isGlobPattern(key) ? { kind: "custom", pointer: `/tools/${escapePointerToken(key)}` } : { kind: "card", tool: key };
+  if (top === "tools" && key !== undefined) {
+    if (isGlobPattern(key)) return { kind: "custom", pointer: `/tools/${escapePointerToken(key)}` };
+    return sub === "operations" && operation !== undefined ? { kind: "card", tool: key, operation } : { kind: "card", tool: key };
+  }
   if (top === "hide") {
     if (model.hideForm === "star") return { kind: "custom", pointer: "/hide" };
     const entry = key === undefined ? undefined : model.hide[Number(key)];

@@ -21,7 +21,8 @@ import { ReplayPanel } from "./replay-panel";
 import { PublishBar, VersionsPanel } from "./versions";
 import { Templates } from "./templates";
 import { useDraftAutosave } from "./use-draft";
-import { LANES, LANE_TITLES, errorOwners, fromDocument, laneView, moveTools, setDefault, targetOfPointer, type Lane, type LaneView, type ToolCard } from "./model";
+import { LANES, LANE_TITLES, errorOwners, fromDocument, laneView, moveTools, setDefault, targetOfPointer, type InventoryEntry, type Lane, type LaneView, type ToolCard } from "./model";
+import { isOperationCard, moveOperation, operationCardId, operationLabel, parseOperationCardId, withOperations, type LaneRow, type OperationsMode } from "./operations";
 
 /** The policy builder: lanes and JSON side by side over one draft, a tester, versions. */
 export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canPublish: boolean }) {
@@ -55,13 +56,32 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
   }, [ready, dirty, state.text, baseVersion, save]);
 
   const model = useMemo(() => fromDocument(state.doc), [state.doc]);
-  const inventory = useMemo(() => (tools.data ?? []).map((t) => ({ name: t.name, risk: { category: t.risk.category, level: t.risk.level } })), [tools.data]);
+  const inventory = useMemo(
+    () =>
+      (tools.data ?? []).map((t): InventoryEntry => ({
+        name: t.name,
+        risk: { category: t.risk.category, level: t.risk.level },
+        ...(t.operations ? { operations: { argument: t.operations.argument, items: t.operations.items } } : {}),
+      })),
+    [tools.data],
+  );
   const previousCards = useRef(new Map<string, ToolCard>());
   const view = useMemo(() => {
     const next = laneView(model, inventory);
     previousCards.current = keepUnchangedCards(next, previousCards.current);
     return next;
   }, [model, inventory]);
+  // Multiplexed tools whose card is expanded into its operations, and how.
+  const [expanded, setExpanded] = useState<ReadonlyMap<string, OperationsMode>>(new Map());
+  const onExpand = useCallback((tool: string, mode: OperationsMode | null) => {
+    setExpanded((m) => {
+      const next = new Map(m);
+      if (mode) next.set(tool, mode);
+      else next.delete(tool);
+      return next;
+    });
+  }, []);
+  const operations = useMemo(() => withOperations(model, view, expanded), [model, view, expanded]);
   const invalid = state.errors.length > 0;
   const owners = useMemo(() => errorOwners(model, state.errors.map((e) => e.path)), [model, state.errors]);
   const errorsByTool = useMemo(() => {
@@ -73,7 +93,14 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
   // Filters and selection.
   const [query, setQuery] = useState("");
   const [risk, setRisk] = useState("");
-  const visible = useCallback((c: ToolCard) => (!query || c.name.toLowerCase().includes(query.toLowerCase())) && (!risk || c.risk?.level === risk), [query, risk]);
+  const visible = useCallback(
+    (c: LaneRow) => {
+      const q = query.toLowerCase();
+      const named = !q || (isOperationCard(c) ? c.tool.toLowerCase().includes(q) || c.key.toLowerCase().includes(q) : c.name.toLowerCase().includes(q));
+      return named && (!risk || c.risk?.level === risk);
+    },
+    [query, risk],
+  );
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const onSelect = useCallback((names: string[], on: boolean) => {
     setSelected((s) => {
@@ -87,6 +114,7 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
   const [highlight, setHighlight] = useState<string | null>(params.get("rule"));
   const target = targetOfPointer(model, highlight);
   const highlightCard = target?.kind === "card" ? target.tool : null;
+  const highlightOperation = target?.kind === "card" && target.operation !== undefined && operations.cards.has(operationCardId(target.tool, target.operation)) ? operationCardId(target.tool, target.operation) : null;
   useLayoutEffect(() => {
     if (!highlightCard) return;
     // A lane renders its cards a chunk at a time: look again for a moment until the card exists.
@@ -101,7 +129,7 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
     return () => clearTimeout(timer);
   }, [highlightCard, ready]);
 
-  const [drawer, setDrawer] = useState<{ tool: string; focus?: "limits" | "approval" } | null>(null);
+  const [drawer, setDrawer] = useState<{ tool: string; operation?: string; focus?: "limits" | "approval" } | null>(null);
   const [announce, setAnnounce] = useState("");
   const onMove = useCallback(
     (names: string[], lane: Lane) => {
@@ -112,7 +140,18 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
     },
     [],
   );
-  const onOpen = useCallback((name: string) => setDrawer({ tool: name }), []);
+  const onMoveOperation = useCallback(
+    (id: string, lane: Lane) => {
+      const op = parseOperationCardId(id);
+      if (!op) return;
+      if (lane === "hide") return setAnnounce(`${operationLabel(op)} cannot be hidden: Hide takes whole tools.`);
+      dispatch({ type: "model", edit: (m) => moveOperation(m, inventory, op.tool, op.key, lane) });
+      setAnnounce(`${operationLabel(op)} moved to ${LANE_TITLES[lane]}.`);
+      if (lane === "rate_limit" || lane === "require_approval") setDrawer({ tool: op.tool, operation: op.key, focus: lane === "rate_limit" ? "limits" : "approval" });
+    },
+    [inventory],
+  );
+  const onOpen = useCallback((name: string, operation?: string) => setDrawer({ tool: name, operation }), []);
 
   // Performance marks: from the render that first has the policy, the draft and the tools to the
   // first paint of the filled lanes (docs/performance.md, "Policy builder").
@@ -254,13 +293,17 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
           <div className={cn(invalid && "pointer-events-none opacity-60")} aria-busy={!ready || tools.isPending || undefined}>
             <Lanes
               view={view}
+              rows={operations.rows}
               visible={visible}
               selected={selected}
               onSelect={onSelect}
               onMove={onMove}
+              onMoveOperation={onMoveOperation}
               onOpen={onOpen}
+              onExpand={onExpand}
+              expanded={expanded}
               readOnly={invalid || !ready}
-              highlight={highlightCard}
+              highlight={highlightOperation ?? highlightCard}
               errorsByTool={errorsByTool}
               defaultLane={defaultLane}
             />
@@ -317,8 +360,11 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
 
       {drawer && (
         <RuleDrawer
-          key={drawer.tool}
+          key={operationCardId(drawer.tool, drawer.operation ?? "")}
           tool={drawer.tool}
+          operation={drawer.operation}
+          inventory={inventory}
+          onOpenOperation={(operation) => setDrawer({ tool: drawer.tool, operation })}
           focus={drawer.focus}
           card={view.cards.get(drawer.tool)}
           inventoryTool={tools.data?.find((t) => t.name === drawer.tool)}
@@ -339,7 +385,7 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
  */
 function keepUnchangedCards(view: LaneView, previous: Map<string, ToolCard>): Map<string, ToolCard> {
   const same = (a: ToolCard, b: ToolCard) =>
-    a.lane === b.lane && a.source === b.source && a.via === b.via && a.orphan === b.orphan && a.risk?.level === b.risk?.level && a.risk?.category === b.risk?.category && JSON.stringify(a.rule) === JSON.stringify(b.rule);
+    a.lane === b.lane && a.source === b.source && a.via === b.via && a.orphan === b.orphan && a.operations === b.operations && a.risk?.level === b.risk?.level && a.risk?.category === b.risk?.category && JSON.stringify(a.rule) === JSON.stringify(b.rule);
   for (const lane of LANES) {
     view.byLane[lane] = view.byLane[lane].map((card) => {
       const old = previous.get(card.name);

@@ -8,7 +8,8 @@ import { cn } from "@/components/ui/cn";
 import { RiskBadge } from "@/components/servers/risk";
 import type { InventoryTool } from "@/components/servers/types";
 import type { LocatedError } from "@/components/servers/policy-json";
-import { DEFAULT_APPROVAL, LANES, LANE_TITLES, counterNames, defaultLimit, moveTools, resetTool, setRule, type BuilderModel, type Lane, type ToolCard } from "./model";
+import { DEFAULT_APPROVAL, LANES, LANE_TITLES, counterNames, defaultLimit, moveTools, resetTool, setRule, type BuilderModel, type InventoryEntry, type Lane, type ToolCard } from "./model";
+import { effectiveToolRule, moveOperation, operationCard, setOperationRule, type OperationCard } from "./operations";
 import { ConditionsEditor, INPUT, LimitsEditor, NumberInput, argInfos } from "./rule-fields";
 
 const MODE_WORDS: Record<ApprovalMode, string> = {
@@ -17,9 +18,15 @@ const MODE_WORDS: Record<ApprovalMode, string> = {
   elicit: "Elicit: ask the user through MCP elicitation",
 };
 
-/** The rule of one tool, field by field, in a drawer beside the lanes. */
+/**
+ * The rule of one tool, or of one operation (or group of operations) of a multiplexed tool, field
+ * by field, in a drawer beside the lanes.
+ */
 export function RuleDrawer({
   tool,
+  operation,
+  inventory,
+  onOpenOperation,
   focus,
   card,
   inventoryTool,
@@ -30,6 +37,10 @@ export function RuleDrawer({
   onClose,
 }: {
   tool: string;
+  /** The key under the tool's `operations` to edit instead of the tool's own rule. */
+  operation?: string;
+  inventory: InventoryEntry[];
+  onOpenOperation: (operation: string | undefined) => void;
   focus?: "limits" | "approval";
   card: ToolCard | undefined;
   inventoryTool: InventoryTool | undefined;
@@ -41,16 +52,21 @@ export function RuleDrawer({
 }) {
   const id = useId();
   const panel = useRef<HTMLDivElement>(null);
-  const rule: ToolRule = card?.rule ?? {};
+  const op: OperationCard | undefined = operation !== undefined && card ? operationCard(card, effectiveToolRule(model, card), card.operations, operation) : undefined;
+  const rule: ToolRule = (operation !== undefined ? op?.rule : card?.rule) ?? {};
   const args = argInfos(inventoryTool?.inputSchema);
-  const pointer = `/tools/${escapePointerToken(tool)}`;
+  const pointer = `/tools/${escapePointerToken(tool)}${operation !== undefined ? `/operations/${escapePointerToken(operation)}` : ""}`;
+  const counterOwner = operation !== undefined ? `${tool}_${operation.replace(/\*/g, "all").replace(/\?/g, "any")}` : tool;
   const update = (patch: Partial<ToolRule>) =>
     onEdit((m) => {
-      const current = m.rules.find((e) => e.key === tool)?.rule ?? {};
+      const own = m.rules.find((e) => e.key === tool)?.rule;
+      const current = (operation !== undefined ? (card ? effectiveToolRule(m, card) : own)?.operations?.[operation] : own) ?? {};
       const next = { ...current, ...patch } as Record<string, unknown>;
       for (const k of Object.keys(next)) if (next[k] === undefined || (Array.isArray(next[k]) && (next[k] as unknown[]).length === 0)) delete next[k];
-      return setRule(m, tool, next as ToolRule);
+      if (operation === undefined) return setRule(m, tool, next as ToolRule);
+      return card ? setOperationRule(m, card, operation, next, card.operations?.argument) : m;
     });
+  const ownErrors = operation === undefined ? errors : errors.filter((e) => e.path === pointer || e.path.startsWith(`${pointer}/`));
 
   useEffect(() => {
     const target = focus ? panel.current?.querySelector<HTMLElement>(`[data-section="${focus}"] input, [data-section="${focus}"] select`) : panel.current?.querySelector<HTMLElement>("h2");
@@ -62,7 +78,8 @@ export function RuleDrawer({
 
   const errorsAt = (field: string) => {
     const m = new Map<number, string[]>();
-    for (const e of errors) {
+    for (const e of ownErrors) {
+      if (!e.path.startsWith(`${pointer}/`)) continue;
       const rest = e.path.slice(pointer.length + 1).split("/");
       if (rest[0] === field && rest[1] !== undefined) m.set(Number(rest[1]), [...(m.get(Number(rest[1])) ?? []), e.message]);
     }
@@ -70,20 +87,30 @@ export function RuleDrawer({
   };
   const [schemaText, setSchemaText] = useState(rule.args_schema ? JSON.stringify(rule.args_schema, null, 2) : "");
   const [schemaError, setSchemaError] = useState("");
-  const lane = card?.lane;
+  const lane = operation !== undefined ? op?.lane : card?.lane;
+  const recommendedOps = inventoryTool?.operations ? (inventoryTool.recommended.rule as ToolRule) : undefined;
 
   return (
     <div className="fixed inset-0 z-40 flex justify-end bg-zinc-950/20" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={panel} role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} className="flex h-full w-full max-w-xl flex-col bg-white shadow-xl ring-1 ring-zinc-200">
         <header className="flex items-start justify-between gap-3 border-b border-zinc-200 px-5 py-4">
           <div className="min-w-0">
-            <p className="text-xs font-medium text-zinc-500">Rule of</p>
+            <p className="text-xs font-medium text-zinc-500">{operation !== undefined ? <>Rule of the operation{op && op.members.length !== 1 ? "s" : ""}</> : "Rule of"}</p>
             <h2 id={`${id}-title`} tabIndex={-1} className="truncate font-mono text-base font-semibold text-zinc-900 focus:outline-none">
-              {tool}
+              {operation ?? tool}
             </h2>
+            {operation !== undefined && (
+              <p className="text-xs text-zinc-600">
+                of{" "}
+                <button type="button" className="font-mono font-medium text-brand-700 hover:underline" onClick={() => onOpenOperation(undefined)}>
+                  {tool}
+                </button>
+                {op && op.members.length > 0 && (op.members.length !== 1 || op.members[0] !== operation) && <>: {op.members.join(", ")}</>}
+              </p>
+            )}
             <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-zinc-600">
-              {card?.risk && <RiskBadge category={card.risk.category} level={card.risk.level} />}
-              {inventoryTool?.description && <span className="line-clamp-2">{inventoryTool.description}</span>}
+              {(operation !== undefined ? op?.risk : card?.risk) && <RiskBadge category={(op ?? card)!.risk!.category} level={(op ?? card)!.risk!.level} />}
+              {operation === undefined && inventoryTool?.description && <span className="line-clamp-2">{inventoryTool.description}</span>}
             </div>
           </div>
           <Button variant="ghost" onClick={onClose}>
@@ -91,9 +118,9 @@ export function RuleDrawer({
           </Button>
         </header>
         <div className="flex-1 space-y-6 overflow-y-auto px-5 py-4">
-          {errors.length > 0 && (
+          {ownErrors.length > 0 && (
             <ul className="rounded-md bg-red-50 px-3 py-2 text-xs text-red-800 ring-1 ring-red-200 ring-inset" role="alert">
-              {errors.map((e, i) => (
+              {ownErrors.map((e, i) => (
                 <li key={i}>
                   <code className="font-mono font-semibold">{e.path}</code> {e.message}
                 </li>
@@ -107,23 +134,73 @@ export function RuleDrawer({
                 <select
                   className={cn(INPUT, "mt-1")}
                   value={lane ?? ""}
-                  onChange={(e) => onEdit((m) => moveTools(m, [tool], e.target.value as Lane))}
+                  onChange={(e) => onEdit((m) => (operation !== undefined ? moveOperation(m, inventory, tool, operation, e.target.value as Lane) : moveTools(m, [tool], e.target.value as Lane)))}
                 >
-                  {LANES.map((l) => (
+                  {LANES.filter((l) => operation === undefined || l !== "hide").map((l) => (
                     <option key={l} value={l}>
                       {LANE_TITLES[l]}
                     </option>
                   ))}
                 </select>
               </label>
-              {card && card.source !== "default" && card.source !== "pattern" && card.source !== "category" && (
-                <Button variant="secondary" className="py-1.5" onClick={() => onEdit((m) => resetTool(m, tool))}>
-                  Remove the rule (use the default)
-                </Button>
+              {operation === undefined ? (
+                <>
+                  {card && card.source !== "default" && card.source !== "pattern" && card.source !== "category" && (
+                    <Button variant="secondary" className="py-1.5" onClick={() => onEdit((m) => resetTool(m, tool))}>
+                      Remove the rule (use the default)
+                    </Button>
+                  )}
+                  {card?.source === "pattern" && <p className="basis-full text-xs text-zinc-500">Placed by the pattern rule {card.via}: a change here gives it a rule of its own.</p>}
+                  {card?.source === "default" && <p className="basis-full text-xs text-zinc-500">Not listed: the default decides. A change here gives it a rule of its own.</p>}
+                </>
+              ) : (
+                <>
+                  {op?.source === "rule" && card && (
+                    <Button variant="secondary" className="py-1.5" onClick={() => onEdit((m) => setOperationRule(m, card, operation, null))}>
+                      Remove the rule (follow the tool)
+                    </Button>
+                  )}
+                  {op?.source === "pattern" && <p className="basis-full text-xs text-zinc-500">Placed by the operation pattern {op.via}: a change here gives it a rule of its own.</p>}
+                  {op?.source === "tool" && (
+                    <p className="basis-full text-xs text-zinc-500">Not listed under the tool&apos;s operations: it follows the tool&apos;s own rule. A change here gives it a rule of its own.</p>
+                  )}
+                </>
               )}
-              {card?.source === "pattern" && <p className="basis-full text-xs text-zinc-500">Placed by the pattern rule {card.via}: a change here gives it a rule of its own.</p>}
-              {card?.source === "default" && <p className="basis-full text-xs text-zinc-500">Not listed: the default decides. A change here gives it a rule of its own.</p>}
             </section>
+
+            {operation === undefined && card?.operations && (
+              <section className="space-y-2" aria-labelledby={`${id}-ops`}>
+                <h3 id={`${id}-ops`} className="text-sm font-medium text-zinc-900">
+                  Operations
+                </h3>
+                <p className="text-xs text-zinc-500">
+                  The operation is chosen by the argument <code className="font-mono">{card.operations.argument}</code>. An operation with a rule of its own uses it instead of the fields
+                  below; the others follow this tool&apos;s rule.
+                </p>
+                <ul className="divide-y divide-zinc-100 rounded-md ring-1 ring-zinc-200">
+                  {card.operations.items.map((item) => {
+                    const c = operationCard(card, effectiveToolRule(model, card), card.operations, item.name);
+                    return (
+                      <li key={item.name} className="flex items-center gap-2 px-2.5 py-1.5 text-xs">
+                        <button type="button" className="min-w-0 flex-1 truncate text-left font-mono font-medium text-zinc-900 hover:underline" onClick={() => onOpenOperation(item.name)}>
+                          {item.name}
+                        </button>
+                        <RiskBadge category={item.category} level={item.level} className="px-1.5 py-0 text-[11px]" />
+                        <span className="w-32 shrink-0 text-right text-zinc-600">
+                          {LANE_TITLES[c.lane]}
+                          {c.source === "pattern" ? ` via ${c.via}` : c.source === "tool" ? " (as the tool)" : ""}
+                        </span>
+                      </li>
+                    );
+                  })}
+                </ul>
+                {recommendedOps && (
+                  <Button variant="secondary" className="py-1" onClick={() => onEdit((m) => setRule(m, tool, structuredClone(recommendedOps)))}>
+                    Apply the recommended rule (by each operation&apos;s rating)
+                  </Button>
+                )}
+              </section>
+            )}
 
             {rule.action === "require_approval" && (
               <section data-section="approval" className="space-y-2">
@@ -157,7 +234,7 @@ export function RuleDrawer({
               <h3 className="text-sm font-medium text-zinc-900">Limits</h3>
               <p className="text-xs text-zinc-500">Calls (or an amount) admitted per window. Limits sharing a counter share one count.</p>
               <LimitsEditor limits={rule.limits ?? []} onChange={(limits) => update({ limits })} idPrefix={`${id}-l`} argPaths={args.filter((a) => a.type === "number" || a.type === "integer").map((a) => a.path)} />
-              <button type="button" className="text-xs font-medium text-brand-700 hover:underline" onClick={() => update({ limits: [...(rule.limits ?? []), defaultLimit(tool, counterNames(model))] })}>
+              <button type="button" className="text-xs font-medium text-brand-700 hover:underline" onClick={() => update({ limits: [...(rule.limits ?? []), defaultLimit(counterOwner, counterNames(model))] })}>
                 + Add limit
               </button>
             </section>

@@ -14,6 +14,17 @@ describe("prettyPolicy", () => {
     expect(Object.keys(JSON.parse(text).tools.alpha.limits[0])).toEqual(["counter", "window", "max", "scope"]);
     expect(JSON.parse(text)).toEqual(stored);
   });
+
+  it("orders a multiplexed tool's operations by name, each rule like a tool's (jsonb puts shorter keys first)", () => {
+    const stored = { version: "1", default: "deny", tools: { glue: { operations: { "stop-*": { action: "deny" }, "delete-*": { approval: { mode: "retry" }, action: "require_approval" } }, operation_argument: "op", action: "deny" } } };
+    const glue = JSON.parse(prettyPolicy(stored)).tools.glue;
+    expect(Object.keys(glue)).toEqual(["action", "operation_argument", "operations"]);
+    expect(Object.keys(glue.operations)).toEqual(["delete-*", "stop-*"]);
+    expect(Object.keys(glue.operations["delete-*"])).toEqual(["action", "approval"]);
+    // The approval options as the builder writes them (jsonb would put `mode` first).
+    expect(Object.keys(JSON.parse(prettyPolicy({ tools: { t: { approval: { mode: "retry", timeout_seconds: 60 } } } })).tools.t.approval)).toEqual(["timeout_seconds", "mode"]);
+    expect(JSON.parse(prettyPolicy(stored))).toEqual(stored);
+  });
 });
 
 describe("parsePolicyText", () => {

@@ -12,9 +12,10 @@ export interface LocatedError {
 }
 
 const TOP = ["$schema", "version", "default", "description", "hide", "all_tools", "tools", "categories"];
-const RULE = ["description", "action", "on_deny", "approval", "require", "deny_if", "args_schema", "validate_input", "max_per_session", "limits"];
+const RULE = ["description", "action", "on_deny", "approval", "require", "deny_if", "args_schema", "validate_input", "max_per_session", "limits", "operation_argument", "operations"];
 const LIMIT = ["counter", "window", "max", "scope", "increment_from"];
 const CONDITION = ["path", "op", "value"];
+const APPROVAL = ["timeout_seconds", "mode", "hold_seconds"];
 
 function ordered(obj: Record<string, unknown>, order: string[], sortRest = false): Record<string, unknown> {
   const keys = Object.keys(obj);
@@ -32,7 +33,14 @@ function orderRule(rule: unknown): unknown {
   if (!isObject(rule)) return rule;
   const r = ordered(rule, RULE);
   if (Array.isArray(r.limits)) r.limits = r.limits.map((l) => (isObject(l) ? ordered(l, LIMIT) : l));
+  if (isObject(r.approval)) r.approval = ordered(r.approval, APPROVAL);
   for (const k of ["require", "deny_if"]) if (Array.isArray(r[k])) r[k] = (r[k] as unknown[]).map((c) => (isObject(c) ? ordered(c, CONDITION) : c));
+  // A multiplexed tool's operations: by name, each rule laid out as a tool's.
+  if (isObject(r.operations)) {
+    const ops = ordered(r.operations, [], true);
+    for (const name of Object.keys(ops)) ops[name] = orderRule(ops[name]);
+    r.operations = ops;
+  }
   return r;
 }
 
