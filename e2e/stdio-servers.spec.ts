@@ -126,6 +126,27 @@ test("a command server runs server-everything over stdio; a connector server goe
     }
   });
 
+  await test.step("edit the command server: a bad limit is refused on its field, a good one saved; the variables replaced as a set", async () => {
+    await page.getByRole("button", { name: "Edit" }).click();
+    const form = page.getByRole("form", { name: "Edit server" });
+    await expect(form.getByLabel("Arguments")).toHaveValue(`${everything.args[0]} stdio`);
+    await form.getByLabel("Idle timeout (s)").fill("0");
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await expect(form.getByText("at least 1 second")).toBeVisible();
+    await form.getByLabel("Idle timeout (s)").fill("300");
+    await expect(form.getByText("at least 1 second")).toBeHidden();
+    await form.getByLabel("Replace the environment variables").check();
+    await form.getByRole("button", { name: "Add variable" }).click();
+    await form.getByLabel("Variable 1 name").fill("OTHER_TOKEN");
+    await form.getByLabel("Variable 1 value").fill("another-secret");
+    await shootWidths(page, "stdio-command-edit", [1280]);
+    await form.getByRole("button", { name: "Save changes" }).click();
+    await expect(form).toBeHidden();
+    await expect(page.getByLabel("Process settings")).toContainText("300 s");
+    await expect(page.getByLabel("Process settings")).toContainText("OTHER_TOKEN");
+    await expect(page.getByLabel("Process settings")).not.toContainText("EVERYTHING_TOKEN");
+  });
+
   let key = "";
   await test.step("add a connector server: the key once, the snippet follows the command typed", async () => {
     await openAddServer(page);
