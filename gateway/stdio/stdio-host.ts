@@ -185,13 +185,15 @@ export class StdioHost {
   }
 
   private async launch(spec: LaunchSpec): Promise<StdioProcess> {
+    // At a cap, the least recently active process with no call in flight makes room (clients
+    // often leave without ending their session); only when every one is busy is the start refused.
     const ofServer = (this.processes.get(spec.serverId)?.size ?? 0) + (this.starting.get(spec.serverId) ?? 0);
-    if (ofServer >= spec.maxProcesses) {
-      throw new LaunchError(`this server already runs ${ofServer} processes, its limit (max processes ${spec.maxProcesses}); end an idle session or raise the limit`, "capacity");
+    if (ofServer >= spec.maxProcesses && !this.evictIdle((p) => p.spec.serverId === spec.serverId, `its server's limit of ${spec.maxProcesses} processes`)) {
+      throw new LaunchError(`this server already runs ${ofServer} processes, its limit (max processes ${spec.maxProcesses}), each with a call in flight; try again later or raise the limit`, "capacity");
     }
     const ofOrg = this.countOrg(spec.orgId);
-    if (ofOrg >= this.opts.maxPerOrg) {
-      throw new LaunchError(`this organization already runs ${ofOrg} server processes, the limit on this Toolgate (TOOLGATE_STDIO_MAX_PER_ORG=${this.opts.maxPerOrg})`, "capacity");
+    if (ofOrg >= this.opts.maxPerOrg && !this.evictIdle((p) => p.spec.orgId === spec.orgId, `the organization's limit of ${this.opts.maxPerOrg} processes`)) {
+      throw new LaunchError(`this organization already runs ${ofOrg} server processes, the limit on this Toolgate (TOOLGATE_STDIO_MAX_PER_ORG=${this.opts.maxPerOrg}), each with a call in flight`, "capacity");
     }
     const orgKey = `org:${spec.orgId}`;
     const bump = (k: string, d: number) => this.starting.set(k, (this.starting.get(k) ?? 0) + d);
@@ -215,6 +217,22 @@ export class StdioHost {
       bump(spec.serverId, -1);
       bump(orgKey, -1);
     }
+  }
+
+  /** Stops the least recently active process matching, with no call in flight; false when there is none. */
+  private evictIdle(matches: (p: StdioProcess) => boolean, limit: string): boolean {
+    let victim: StdioProcess | undefined;
+    for (const set of this.processes.values()) {
+      for (const p of set) if (matches(p) && !p.busy && !p.exited && (!victim || p.lastActiveAt < victim.lastActiveAt)) victim = p;
+    }
+    if (!victim) return false;
+    const reason = `the server process was stopped to make room for a new session (${limit})`;
+    this.logs.append(victim.spec.serverId, "event", `stopping the least recently used process to make room (${limit})`, victim.pid);
+    // Counted out now: its exit is reported later.
+    this.processGone(victim);
+    for (const s of [...victim.sessions]) (s as HostSession).close(reason);
+    victim.stop();
+    return true;
   }
 
   private countOrg(orgId: string): number {

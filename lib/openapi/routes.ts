@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Permission } from "../auth/permissions";
 import { signupSchema } from "../validation/auth";
 import { acceptInvitationSchema, changeRoleSchema, createApiKeySchema, createInvitationSchema, createOrgSchema, renameOrgSchema, switchOrgSchema } from "../validation/org";
-import { createGrantSchema, createServerSchema, grantPolicySchema, putPolicySchema, reviewToolsSchema, simulateSchema, updateServerSchema } from "../validation/servers";
+import { createGrantSchema, createServerSchema, grantPolicySchema, putPolicySchema, reviewToolsSchema, serverLogsQuery, simulateSchema, updateServerSchema } from "../validation/servers";
 import { listGrantsQuery, listNewestFirstQuery, listOldestFirstQuery, listServersQuery, listToolsQuery, listVersionsQuery } from "../validation/lists";
 import { auditFilterSchema, auditListQuery } from "../validation/audit";
 import { savePolicyDraftSchema } from "../validation/policy-drafts";
@@ -293,7 +293,7 @@ export const ROUTES: RouteDoc[] = [
     tag: "Servers",
     summary: "Add a server",
     description:
-      "Saves the server, then connects and lists its tools (Streamable HTTP, falling back to legacy SSE). The server is saved even when that first sync fails: `sync` says why. Upstream URLs resolving to private, loopback or metadata addresses are refused unless `TOOLGATE_ALLOW_PRIVATE_UPSTREAMS` allows them.",
+      "Saves the server, then connects and lists its tools (Streamable HTTP, falling back to legacy SSE). The server is saved even when that first sync fails: `sync` says why. Upstream URLs resolving to private, loopback or metadata addresses are refused unless `TOOLGATE_ALLOW_PRIVATE_UPSTREAMS` allows them. `kind: \"command\"` registers a program Toolgate runs over stdio (only where the operator set `TOOLGATE_STDIO`); `kind: \"connector\"` a server run elsewhere by `toolgate connect`, with its first key in `connectorKey` (docs/stdio-servers.md).",
     auth: { kind: "org", permission: "servers.write" },
     body: {
       schema: createServerSchema,
@@ -303,11 +303,83 @@ export const ROUTES: RouteDoc[] = [
         headers: { description: "upstream credentials, e.g. `{\"Authorization\": \"Bearer …\"}`: stored encrypted, never returned" },
         reviewChangedTools: { description: "deny new or changed tools until reviewed (default true)" },
         sync: { description: "connect and list tools right away (default true)" },
+        kind: { description: "`url` (default), `command` or `connector`" },
+        command: { description: "command servers: the executable (a name on PATH or an absolute path)" },
+        env: { description: "command servers: environment variables of the process: stored encrypted, never returned" },
+        processMode: { description: "`session` (default): a process per client session; `shared`: one for all (stateless servers)" },
       },
       example: { name: "github", url: "https://api.githubcopilot.com/mcp/", headers: { Authorization: "Bearer ghp_…" } },
     },
     responses: { 201: { description: "The server, and the result of the first sync", schema: "CreatedServer" } },
-    errors: { 400: "invalid fields, or a URL that is not allowed", 409: "a server with this name already exists" },
+    errors: { 400: "invalid fields, a URL or a command that is not allowed", 409: "a server with this name already exists" },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/kinds",
+    operationId: "serverKinds",
+    tag: "Servers",
+    summary: "Which kinds of server this Toolgate accepts",
+    description: "Command servers depend on the operator's `TOOLGATE_STDIO` (off by default).",
+    auth: { kind: "org", permission: "org.read" },
+    responses: { 200: { description: "The kinds and whether each is enabled", schema: "ServerKinds" } },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}/processes",
+    operationId: "listServerProcesses",
+    tag: "Servers",
+    summary: "A command or connector server's running processes",
+    description: "On the replica that answers (processes live in its memory); empty for URL servers.",
+    auth: { kind: "org", permission: "org.read" },
+    params: SERVER_ID,
+    responses: { 200: { description: "The processes", schema: "ServerProcessList" } },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}/logs",
+    operationId: "serverLogs",
+    tag: "Servers",
+    summary: "The stderr and lifecycle log of a server's processes",
+    description: "The last 1,000 lines per server, kept in memory. Admins only: a program's stderr may print what it was given.",
+    auth: { kind: "org", permission: "servers.write" },
+    params: SERVER_ID,
+    query: serverLogsQuery,
+    queryDocs: { after: "only lines after this `seq` (the `next` of the previous answer)", limit: "at most this many lines (1–1000, default 500)" },
+    responses: { 200: { description: "Lines, oldest first", schema: "ServerLogPage" } },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/servers/{id}/connector-keys",
+    operationId: "listConnectorKeys",
+    tag: "Servers",
+    summary: "A connector server's keys",
+    auth: { kind: "org", permission: "servers.write" },
+    params: SERVER_ID,
+    responses: { 200: { description: "The keys (prefixes only)", schema: "ConnectorKeyList" } },
+    errors: { 400: "the server is not a connector server" },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/servers/{id}/connector-keys",
+    operationId: "createConnectorKey",
+    tag: "Servers",
+    summary: "A new connector key",
+    description: "The secret is shown once; only its SHA-256 is kept.",
+    auth: { kind: "org", permission: "servers.write" },
+    params: SERVER_ID,
+    responses: { 201: { description: "The key and its secret", schema: "CreatedConnectorKey" } },
+    errors: { 400: "the server is not a connector server" },
+  },
+  {
+    method: "DELETE",
+    path: "/api/v1/servers/{id}/connector-keys/{keyId}",
+    operationId: "revokeConnectorKey",
+    tag: "Servers",
+    summary: "Revoke a connector key",
+    description: "A connector using it is disconnected and stops (it does not retry a refused key).",
+    auth: { kind: "org", permission: "servers.write" },
+    params: { ...SERVER_ID, keyId: "connector key id (`ckey_…`)" },
+    responses: { 204: { description: "Revoked" } },
   },
   {
     method: "GET",

@@ -92,9 +92,17 @@ export const RenamedOrganization = z.object({ organization: OrganizationRef });
 
 const transport = z.enum(["auto", "streamable_http", "sse", "stdio", "connector"]);
 
+export const ConnectorStatus = z.object({
+  online: z.boolean().describe("a connector is connected to this replica"),
+  lastSeenAt: nullableDate.describe("its last heartbeat"),
+  command: z.string().nullable().describe("the command line it runs, as it reported it"),
+  hostname: z.string().nullable().describe("the machine it runs on"),
+});
+
 export const Server = z.object({
   id: z.string(),
   name: z.string(),
+  kind: z.enum(["url", "command", "connector"]).describe("how the gateway reaches it: an HTTP URL, a command run over stdio by Toolgate, or a connector"),
   url: z.string().nullable(),
   transport,
   headerNames: z.array(z.string()).describe("names of the stored upstream headers; their values are never returned"),
@@ -102,6 +110,15 @@ export const Server = z.object({
   reviewChangedTools: z.boolean().describe("new or changed tools found by a sync are denied until reviewed"),
   lastSyncAt: nullableDate,
   lastSyncError: z.string().nullable(),
+  command: z.string().nullable().describe("command servers: the executable"),
+  args: z.array(z.string()).describe("command servers: its arguments"),
+  cwd: z.string().nullable().describe("command servers: the working directory"),
+  envNames: z.array(z.string()).describe("names of the process's environment variables; their values are never returned"),
+  processMode: z.enum(["session", "shared"]).describe("one process per client session, or one shared by all"),
+  idleTimeoutSeconds: z.number().int().describe("a process idle this long is stopped"),
+  maxProcesses: z.number().int().describe("at most this many processes of this server at once"),
+  connectorSeenAt: nullableDate.describe("connector servers: the last heartbeat recorded"),
+  connector: ConnectorStatus.nullable().describe("connector servers: whether one is online; null for other kinds"),
   createdAt: dateTime,
   updatedAt: dateTime,
 });
@@ -127,8 +144,52 @@ export const CreatedServer = z.object({
       z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: json.optional() }) }),
       z.null(),
     ])
-    .describe("the first tool listing, or why it failed (the server is saved either way); null with `sync: false`"),
+    .describe("the first tool listing, or why it failed (the server is saved either way); null with `sync: false` and for connector servers (listed when their connector dials in)"),
+  connectorKey: z
+    .object({ id: z.string(), prefix: z.string(), secret: z.string().describe("`tgc_…`: shown this once, give it to `toolgate connect --key`") })
+    .optional()
+    .describe("connector servers: their first key"),
 });
+
+export const ServerKinds = z.object({
+  url: z.object({ enabled: z.boolean() }),
+  command: z.object({
+    enabled: z.boolean().describe("false unless the operator set TOOLGATE_STDIO"),
+    mode: z.enum(["off", "allowlist", "on"]),
+    allowlist: z.array(z.string()).describe("with mode allowlist: the executables allowed"),
+  }),
+  connector: z.object({ enabled: z.boolean() }),
+});
+
+export const ServerProcessList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      pid: z.number().int().nullable(),
+      mode: z.enum(["session", "shared"]),
+      sessions: z.number().int().describe("client sessions attached"),
+      startedAt: dateTime,
+      lastActiveAt: dateTime,
+    }),
+  ).describe("running on the replica that answered"),
+});
+
+export const ServerLogPage = z.object({
+  items: z.array(
+    z.object({
+      seq: z.number().int(),
+      time: dateTime,
+      pid: z.number().int().nullable(),
+      stream: z.enum(["stderr", "stdout", "event"]).describe("stderr, a stray stdout line, or a lifecycle event (started, exited, stopped)"),
+      text: z.string(),
+    }),
+  ).describe("oldest first"),
+  next: z.number().int().describe("pass as `after` to get only newer lines"),
+});
+
+export const ConnectorKey = z.object({ id: z.string(), prefix: z.string(), createdAt: dateTime, lastUsedAt: nullableDate, revokedAt: nullableDate });
+export const ConnectorKeyList = z.object({ items: z.array(ConnectorKey).describe("newest first") });
+export const CreatedConnectorKey = z.object({ key: ConnectorKey, secret: z.string().describe("`tgc_…`: shown this once") });
 
 const RecommendedOperationRule = z.object({
   action: z.enum(["allow", "deny", "require_approval"]).optional(),
@@ -441,6 +502,11 @@ export const RESPONSE_SCHEMAS = {
   ServerPage,
   SyncResult,
   CreatedServer,
+  ServerKinds,
+  ServerProcessList,
+  ServerLogPage,
+  ConnectorKeyList,
+  CreatedConnectorKey,
   Tool,
   ToolPage,
   ToolsReviewed,

@@ -17,6 +17,8 @@ export interface GatewayEnv {
   databaseUrl: string;
   newOrg(): Promise<{ orgId: string; actor: { type: "user"; id: string; label: string } }>;
   addServer(orgId: string, url: string, headers?: Record<string, string>): Promise<string>;
+  /** A command server (the Toolgate instances need TOOLGATE_STDIO=on to run it). */
+  addCommandServer(orgId: string, spec: { command: string; args: string[]; cwd?: string; env?: Record<string, string> }): Promise<string>;
   publish(orgId: string, document: unknown, opts?: { serverId?: string; policyId?: string }): Promise<string>;
   grant(orgId: string, serverId: string, label?: string, policyId?: string): Promise<{ id: string; token: string }>;
   gatewayUrl(entry: EntryPoint, serverId: string): string;
@@ -53,6 +55,9 @@ export async function startGatewayEnv(opts: { entries?: EntryPoint[]; env?: Reco
     },
     async addServer(orgId, url, headers) {
       return (await createServer(db, { type: "system", id: null, label: "test" }, orgId, { name: `srv-${randomBytes(4).toString("hex")}`, url, headers })).id;
+    },
+    async addCommandServer(orgId, spec) {
+      return (await createServer(db, { type: "system", id: null, label: "test" }, orgId, { name: `cmd-${randomBytes(4).toString("hex")}`, kind: "command", ...spec })).id;
     },
     async publish(orgId, document, o = {}) {
       const { policyId } = await publishPolicy(db, { type: "system", id: null, label: "test" }, orgId, { policyId: o.policyId, name: `pol-${randomBytes(4).toString("hex")}`, document });

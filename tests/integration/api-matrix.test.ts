@@ -59,6 +59,8 @@ const ids = {} as {
   event: string;
   approvalToApprove: string;
   approvalToDeny: string;
+  connectorServer: string;
+  connectorKeyToRevoke: string;
 };
 const published = { version: "1", default: "deny", tools: { echo: {}, create_charge: { action: "require_approval" } } };
 
@@ -119,6 +121,9 @@ beforeAll(async () => {
   ids.serverToDelete = (await api("POST", "/api/v1/servers", { name: "to delete", url: upstream.url, sync: false }, bearer(keys.admin))).body.server.id;
   ids.serverWithoutUrl = (await api("POST", "/api/v1/servers", { name: "no url", url: upstream.url, sync: false }, bearer(keys.admin))).body.server.id;
   await sql.query(`UPDATE "Server" SET url = NULL, transport = 'stdio' WHERE id = $1`, [ids.serverWithoutUrl]);
+  const connector = await api("POST", "/api/v1/servers", { name: "matrix connector", kind: "connector" }, bearer(keys.admin));
+  ids.connectorServer = connector.body.server.id;
+  ids.connectorKeyToRevoke = connector.body.connectorKey.id;
   expect((await api("PUT", `/api/v1/servers/${ids.server}/policy`, { document: published }, bearer(keys.admin))).status).toBe(200);
   const grant = async (label: string) => (await api("POST", `/api/v1/servers/${ids.server}/grants`, { label }, bearer(keys.admin))).body as { id: string; token: string };
   const inUse = await grant("in use");
@@ -215,6 +220,27 @@ const cases: Record<string, Case> = {
     ok: () => ({ path: `/api/v1/servers/${ids.serverToDelete}` }),
     missing: () => ({ path: "/api/v1/servers/srv_nope" }),
     foreign: () => ({ path: `/api/v1/servers/${S()}` }),
+  },
+  "GET /api/v1/servers/kinds": { ok: () => ({ path: "/api/v1/servers/kinds" }) },
+  "GET /api/v1/servers/{id}/processes": { ok: () => ({ path: `/api/v1/servers/${ids.connectorServer}/processes` }), missing: () => ({ path: "/api/v1/servers/srv_nope/processes" }) },
+  "GET /api/v1/servers/{id}/logs": {
+    ok: () => ({ path: `/api/v1/servers/${ids.connectorServer}/logs?after=0` }),
+    bad: () => ({ path: `/api/v1/servers/${ids.connectorServer}/logs?after=-1` }),
+    missing: () => ({ path: "/api/v1/servers/srv_nope/logs" }),
+  },
+  "GET /api/v1/servers/{id}/connector-keys": {
+    ok: () => ({ path: `/api/v1/servers/${ids.connectorServer}/connector-keys` }),
+    bad: () => ({ path: `/api/v1/servers/${S()}/connector-keys` }),
+    missing: () => ({ path: "/api/v1/servers/srv_nope/connector-keys" }),
+  },
+  "POST /api/v1/servers/{id}/connector-keys": {
+    ok: () => ({ path: `/api/v1/servers/${ids.connectorServer}/connector-keys` }),
+    bad: () => ({ path: `/api/v1/servers/${S()}/connector-keys` }),
+    missing: () => ({ path: "/api/v1/servers/srv_nope/connector-keys" }),
+  },
+  "DELETE /api/v1/servers/{id}/connector-keys/{keyId}": {
+    ok: () => ({ path: `/api/v1/servers/${ids.connectorServer}/connector-keys/${ids.connectorKeyToRevoke}` }),
+    missing: () => ({ path: `/api/v1/servers/${ids.connectorServer}/connector-keys/ckey_nope` }),
   },
   "POST /api/v1/servers/{id}/sync": {
     ok: () => ({ path: `/api/v1/servers/${S()}/sync` }),

@@ -27,7 +27,7 @@ function startConnector(withKey = key, url = app.url, run = everythingStdio()): 
   const { command, args } = run;
   const child = spawn(process.execPath, [path.join(ROOT, "bin/toolgate.mjs"), "connect", "--url", url, "--key", withKey, "--max-backoff", "1", "--", command, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" },
+    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   connectors.push(child);

@@ -306,6 +306,27 @@ describe("a running Toolgate answers as documented", () => {
     conforms("POST", "/api/v1/servers/{id}/tools", await api("POST", `/api/v1/servers/${id}/tools`, { review: [] }, a));
     conforms("DELETE", "/api/v1/servers/{id}", await api("DELETE", `/api/v1/servers/${unsynced.body.server.id}`, undefined, a));
 
+    // Command and connector servers (this Toolgate has command servers off: a connector needs nothing of it).
+    conforms("GET", "/api/v1/servers/kinds", await api("GET", "/api/v1/servers/kinds", undefined, v));
+    conforms("POST", "/api/v1/servers", await api("POST", "/api/v1/servers", { name: "cmd", kind: "command", command: "node" }, a));
+    const connector = await api("POST", "/api/v1/servers", { name: "laptop", kind: "connector", processMode: "shared" }, a);
+    conforms("POST", "/api/v1/servers", connector);
+    expect(connector.body.connectorKey.secret).toMatch(/^tgc_/);
+    const cid = connector.body.server.id as string;
+    conforms("GET", "/api/v1/servers/{id}", await api("GET", `/api/v1/servers/${cid}`, undefined, v));
+    conforms("PATCH", "/api/v1/servers/{id}", await api("PATCH", `/api/v1/servers/${cid}`, { url: "https://example.com/mcp" }, a));
+    conforms("GET", "/api/v1/servers/{id}/processes", await api("GET", `/api/v1/servers/${cid}/processes`, undefined, v));
+    conforms("GET", "/api/v1/servers/{id}/logs", await api("GET", `/api/v1/servers/${cid}/logs?after=0`, undefined, a));
+    conforms("GET", "/api/v1/servers/{id}/logs", await api("GET", `/api/v1/servers/${cid}/logs?after=-1`, undefined, a));
+    conforms("GET", "/api/v1/servers/{id}/logs", await api("GET", `/api/v1/servers/${cid}/logs`, undefined, v));
+    const newKey = await api("POST", `/api/v1/servers/${cid}/connector-keys`, undefined, a);
+    conforms("POST", "/api/v1/servers/{id}/connector-keys", newKey);
+    conforms("POST", "/api/v1/servers/{id}/connector-keys", await api("POST", `/api/v1/servers/${id}/connector-keys`, undefined, a));
+    conforms("GET", "/api/v1/servers/{id}/connector-keys", await api("GET", `/api/v1/servers/${cid}/connector-keys`, undefined, a));
+    conforms("DELETE", "/api/v1/servers/{id}/connector-keys/{keyId}", await api("DELETE", `/api/v1/servers/${cid}/connector-keys/${newKey.body.key.id}`, undefined, a));
+    conforms("DELETE", "/api/v1/servers/{id}/connector-keys/{keyId}", await api("DELETE", `/api/v1/servers/${cid}/connector-keys/ckey_nope`, undefined, a));
+    conforms("GET", "/api/v1/servers", await api("GET", "/api/v1/servers", undefined, v));
+
     conforms("GET", "/api/v1/servers/{id}/policy", await api("GET", `/api/v1/servers/${id}/policy`, undefined, v));
     conforms("GET", "/api/v1/servers/{id}/policy/versions", await api("GET", `/api/v1/servers/${id}/policy/versions`, undefined, v));
     conforms("POST", "/api/v1/servers/{id}/policy/simulate", await api("POST", `/api/v1/servers/${id}/policy/simulate`, { call: { tool: "echo" } }, v));

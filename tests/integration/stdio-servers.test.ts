@@ -89,7 +89,7 @@ describe("server-filesystem as a command server", () => {
     expect(text(limited)).toMatch(/RATE LIMITED|rate limit/i);
     expect((await client.listTools()).tools.some((t) => t.name === "list_directory")).toBe(true);
     expect(await processes(serverId)).toHaveLength(1);
-    await (client.transport as { terminateSession(): Promise<void> }).terminateSession();
+    await (client.transport as unknown as { terminateSession(): Promise<void> }).terminateSession();
     await client.close();
     await until("the process to stop with its session", async () => (await processes(serverId)).length === 0);
     // Audit events are written in batches: wait for them.
@@ -192,16 +192,28 @@ describe("process lifecycle", () => {
     expect(await processes(shared)).toMatchObject([{ sessions: 2 }]);
     await Promise.all([a.close(), b.close()]);
 
+    // At the cap, a process with a call in flight is never taken: the new session is refused…
     const capped = (await addServer({ ...everythingStdio(), maxProcesses: 1, sync: false })).server.id;
     await publish(capped, { version: "1", default: "allow" });
     const t2 = await grant(capped);
     const first = await agent(mcpUrl(capped), t2);
-    const second = await agent(mcpUrl(capped), t2).then(
+    const busy = first.callTool({ name: "trigger-long-running-operation", arguments: { duration: 2, steps: 2 } });
+    await new Promise((r) => setTimeout(r, 300));
+    const refused = await agent(mcpUrl(capped), t2).then(
       () => "connected",
       (e: Error) => e.message,
     );
-    expect(second).toMatch(/already runs 1 processes, its limit \(max processes 1\)/);
-    await first.close();
+    expect(refused).toMatch(/already runs 1 processes, its limit \(max processes 1\), each with a call in flight/);
+    expect(text(await busy)).toMatch(/completed/i);
+    // …and once it is idle, the least recently used process makes room; its session is told why.
+    const second = await agent(mcpUrl(capped), t2);
+    expect(text(await second.callTool({ name: "echo", arguments: { message: "room made" } }))).toContain("room made");
+    const evicted = await first.callTool({ name: "echo", arguments: { message: "x" } }).then(
+      () => "passed",
+      (e: Error) => e.message,
+    );
+    expect(evicted).toMatch(/stopped to make room for a new session \(its server's limit of 1 processes\)/);
+    await second.close();
   }, 60_000);
 
   it("a command that does not exist: the agent and the sync say so", async () => {
