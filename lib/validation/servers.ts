@@ -24,6 +24,8 @@ const processFields = {
   maxProcesses: z.number().int().min(1, "at least 1").max(1_000, "at most 1000").optional(),
 };
 
+const cwdSchema = z.string().trim().min(1).max(1000).refine((p) => p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p), "the working directory must be an absolute path");
+
 const serverFields = z.object({
   name: z.string().trim().min(1, "name is required").max(100, "name must be at most 100 characters"),
   kind: serverKindSchema.optional(),
@@ -33,7 +35,7 @@ const serverFields = z.object({
   command: z.string().trim().min(1, "command is required").max(1000, "command is too long").optional(),
   args: z.array(z.string().max(4000, "argument is too long")).max(100, "at most 100 arguments").optional(),
   env: processEnvSchema.optional(),
-  cwd: z.string().trim().min(1).max(1000).refine((p) => p.startsWith("/") || /^[A-Za-z]:[\\/]/.test(p), "the working directory must be an absolute path").optional(),
+  cwd: cwdSchema.optional(),
   ...processFields,
   reviewChangedTools: z.boolean().optional(),
   /** Connect and list tools right away (default true). */
@@ -67,7 +69,8 @@ export const createServerSchema = serverFields.superRefine((input, ctx) => {
 });
 
 // The kind of a server is fixed once created; the route checks the fields against it.
-export const updateServerSchema = serverFields.omit({ sync: true, kind: true }).partial();
+// `cwd: null` clears the working directory (the process then starts in Toolgate's own).
+export const updateServerSchema = serverFields.omit({ sync: true, kind: true }).partial().extend({ cwd: cwdSchema.nullable().optional() });
 
 export { checkKindFields };
 

@@ -13,12 +13,12 @@ import { conformanceStdio } from "../helpers/stdio-servers";
 let env: GatewayEnv;
 let fixture: ConformanceServer;
 const forwarders: AuthForwarder[] = [];
-const urls = {} as Record<"http" | "stdio", string>;
+const urls = {} as Record<"http" | "stdio" | "stdioViaNext", string>;
 const table: string[] = [];
 
 beforeAll(async () => {
   fixture = await startConformanceServer();
-  env = await startGatewayEnv({ entries: ["fast"], env: { TOOLGATE_STDIO: "on" } });
+  env = await startGatewayEnv({ entries: ["fast", "next"], env: { TOOLGATE_STDIO: "on" } });
   const { orgId } = await env.newOrg();
   const ids = { http: await env.addServer(orgId, fixture.url), stdio: await env.addCommandServer(orgId, conformanceStdio()) };
   for (const kind of ["http", "stdio"] as const) {
@@ -27,6 +27,12 @@ beforeAll(async () => {
     const fwd = await startAuthForwarder({ target: env.gatewayUrl("fast", ids[kind]), token });
     forwarders.push(fwd);
     urls[kind] = fwd.url;
+    if (kind === "stdio") {
+      // The route-handler adapter (hosts that run only Next) runs its own stdio host, bundled.
+      const viaNext = await startAuthForwarder({ target: env.gatewayUrl("next", ids[kind]), token });
+      forwarders.push(viaNext);
+      urls.stdioViaNext = viaNext.url;
+    }
   }
 }, 120_000);
 afterAll(async () => {
@@ -51,6 +57,12 @@ describe("conformance: a stdio fixture through the gateway", () => {
     record("active", h, s);
     expect(s.timedOut, s.output.slice(-2000)).toBe(false);
     expect(passedScenarios(h)).toEqual([...ACTIVE_SERVER_SCENARIOS]);
+    expect(compareConformance(h, s), formatConformance(s)).toEqual([]);
+  });
+
+  it("active suite through the route-handler adapter: the same as over HTTP", { timeout: 300_000 }, async () => {
+    const [h, s] = await Promise.all([runConformance(urls.http, { timeoutMs: 120_000 }), runConformance(urls.stdioViaNext, { timeoutMs: 120_000 })]);
+    record("active, route-handler adapter", h, s);
     expect(compareConformance(h, s), formatConformance(s)).toEqual([]);
   });
 

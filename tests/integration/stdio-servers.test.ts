@@ -239,6 +239,14 @@ describe("registration", () => {
     expect(mixed.body.error.details.fields.url).toMatch(/no URL/);
     const relative = await api("POST", "/api/v1/servers", { name: "r", kind: "command", command: "node", cwd: "relative/dir" }, bearer(admin));
     expect(relative.body.error.details.fields.cwd).toMatch(/absolute path/);
+    // Changing: the kind's own fields only; `cwd: null` clears the working directory.
+    const made = await addServer({ ...everythingStdio(), cwd: "/tmp", sync: false });
+    const cleared = await api("PATCH", `/api/v1/servers/${made.server.id}`, { cwd: null, args: [...everythingStdio().args] }, bearer(admin));
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+    expect(cleared.body.server.cwd).toBeNull();
+    const wrongKind = await api("PATCH", `/api/v1/servers/${made.server.id}`, { url: "https://example.com/mcp" }, bearer(admin));
+    expect(wrongKind.status).toBe(400);
+    expect(wrongKind.body.error.details.fields.url).toMatch(/no URL/);
     const kinds = (await api("GET", "/api/v1/servers/kinds", undefined, bearer(viewer))).body;
     expect(kinds).toEqual({ url: { enabled: true }, command: { enabled: true, mode: "on", allowlist: [] }, connector: { enabled: true } });
   });
