@@ -32,6 +32,9 @@ export async function drag(page: Page, from: Locator, to: Locator): Promise<{ ai
   // Lanes share a row and stretch to its height: aim at the card's own height when the lane spans it.
   const y = a.y + a.height / 2 >= b.y && a.y + a.height / 2 <= b.y + b.height ? a.y + a.height / 2 : b.y + 60;
   await page.mouse.move(b.x + b.width / 2, y, { steps: 12 });
+  // Released once the lane shows the card is over it, as a person would: on a loaded machine the
+  // last pointer moves can still wait for their render, and a drop goes where the builder last drew it.
+  if ((await to.getAttribute("data-lane")) !== null) await expect(to).toHaveAttribute("data-over", "true");
   await page.mouse.up();
   return { aim: t1 - t0, steps: Date.now() - t1 };
 }
@@ -53,6 +56,34 @@ export async function measured(page: Page, act: () => Promise<{ aim: number; ste
   const ms = (k: string) => `${Math.round((b[k] - a[k]) * 1000)} ms`;
   const n = (k: string) => `${b[k] - a[k]}`;
   return `wall ${wall} ms (finding the card ${aim} ms, 17 pointer steps ${steps} ms); task ${ms("TaskDuration")}, script ${ms("ScriptDuration")}, style ${ms("RecalcStyleDuration")} (${n("RecalcStyleCount")}×), layout ${ms("LayoutDuration")} (${n("LayoutCount")}×)`;
+}
+
+/** Starts recording the intervals between the frames the page paints (requestAnimationFrame). */
+export async function startFrames(page: Page) {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framesOn: boolean };
+    w.__frames = [];
+    w.__framesOn = true;
+    let last = performance.now();
+    const tick = (t: number) => {
+      if (!w.__framesOn) return;
+      w.__frames.push(t - last);
+      last = t;
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+}
+
+/** Stops recording: how many frames, the median and the longest interval between two. */
+export async function stopFrames(page: Page): Promise<{ count: number; median: number; longest: number }> {
+  const frames = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framesOn: boolean };
+    w.__framesOn = false;
+    return w.__frames.slice(1);
+  });
+  const sorted = [...frames].sort((a, b) => a - b);
+  return { count: frames.length, median: sorted[Math.floor(sorted.length / 2)] ?? 0, longest: sorted.at(-1) ?? 0 };
 }
 
 export async function publish(page: Page, message: string, version: number) {

@@ -296,6 +296,7 @@ function LaneColumn({
       aria-labelledby={titleId}
       className={cn("flex min-h-40 flex-col rounded-lg bg-zinc-100/70 ring-1 ring-zinc-200 transition-colors ring-inset", isOver && cn("ring-2", style.over))}
       data-lane={lane}
+      data-over={isOver || undefined}
     >
       <header className="flex items-start justify-between gap-2 px-3 pt-2.5 pb-2">
         <div className="min-w-0">
@@ -417,7 +418,8 @@ const ToolCardItem = memo(function ToolCardItem({ card, highlighted, ...rest }: 
       data-tool={card.name}
       data-highlighted={highlighted || undefined}
       className={cn(
-        "group relative rounded-md bg-white px-2 py-1.5 shadow-xs ring-1 ring-zinc-200 ring-inset touch-manipulation select-none",
+        // Off-screen cards of a long lane skip style, layout and paint until scrolled to.
+        "group relative rounded-md bg-white px-2 py-1.5 shadow-xs ring-1 ring-zinc-200 ring-inset touch-manipulation select-none [contain-intrinsic-size:auto_4rem] [content-visibility:auto]",
         inherited && "bg-zinc-50",
         selected && "bg-brand-50 ring-brand-500/50",
         highlighted && "ring-2 ring-brand-600",
