@@ -37,7 +37,7 @@ const MODES: { value: ProcessMode; title: string; help: string }[] = [
 
 const NUMBER_FIELDS: { name: "idleTimeoutSeconds" | "maxProcesses"; label: string; hint: string }[] = [
   { name: "idleTimeoutSeconds", label: "Idle timeout (s)", hint: "A process with no message for this long is stopped." },
-  { name: "maxProcesses", label: "Max processes", hint: "At once; a session beyond it is refused." },
+  { name: "maxProcesses", label: "Max processes", hint: "At once; beyond it the least recently used idle one is stopped, or the session refused when all are busy." },
 ];
 
 export function ProcessFields({ value, onChange, fields }: { value: ProcessSettings; onChange: (v: ProcessSettings) => void; fields: Record<string, string> }) {
