@@ -7,12 +7,42 @@ import type { ChannelExit } from "./types";
 type Json = Record<string, unknown>;
 const BACKLOG_CAP = 1_000;
 
-/** One POST's event stream: open until every request it carried is answered. */
+/**
+ * One POST's answer: open until every request it carried is answered. Its form is chosen by the
+ * first message for it: a lone request whose answer comes first is answered as plain JSON (one
+ * write, and the cheaper path through the gateway); anything else (progress, a server request, a
+ * batch) opens an event stream.
+ */
 class PostStream {
+  private streaming = false;
+
   constructor(
     readonly res: ServerResponse,
     readonly ids: Set<string>,
+    private readonly sessionId: string,
   ) {}
+
+  /** Writes a message; `last`: the final answer of this POST. */
+  write(message: Json, last: boolean) {
+    if (!this.streaming && last) {
+      const body = JSON.stringify(message);
+      this.res.writeHead(200, { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), "mcp-session-id": this.sessionId });
+      this.res.end(body);
+      return;
+    }
+    if (!this.streaming) {
+      this.streaming = true;
+      this.res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "mcp-session-id": this.sessionId });
+    }
+    this.res.write(sse(message));
+    if (last) this.res.end();
+  }
+
+  /** Ends it with nothing more to say (the process or session went away). */
+  end() {
+    if (!this.res.headersSent) this.res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "mcp-session-id": this.sessionId });
+    this.res.end();
+  }
 }
 
 /**
@@ -40,9 +70,7 @@ export class HostSession implements SessionPort {
     this.lastActiveAt = Date.now();
     const ids = new Set(messages.filter((m) => typeof m.method === "string" && m.id !== undefined).map((m) => idKey(m.id as JsonRpcId)));
     if (ids.size > 0) {
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "mcp-session-id": this.id });
-      res.flushHeaders();
-      const stream = new PostStream(res, ids);
+      const stream = new PostStream(res, ids, this.id);
       this.posts.push(stream);
       res.on("close", () => {
         const i = this.posts.indexOf(stream);
@@ -77,31 +105,29 @@ export class HostSession implements SessionPort {
     const key = idKey(requestId);
     const stream = this.posts.find((p) => p.ids.has(key));
     if (!stream) return;
-    stream.res.write(sse(message));
     stream.ids.delete(key);
-    if (stream.ids.size === 0) {
-      this.posts.splice(this.posts.indexOf(stream), 1);
-      stream.res.end();
-    }
+    const last = stream.ids.size === 0;
+    if (last) this.posts.splice(this.posts.indexOf(stream), 1);
+    stream.write(message, last);
   }
 
   deliverProgress(requestId: JsonRpcId, message: Json) {
     const key = idKey(requestId);
     const stream = this.posts.find((p) => p.ids.has(key));
-    if (stream) stream.res.write(sse(message));
+    if (stream) stream.write(message, false);
     else this.deliverNotification(message);
   }
 
   deliverServerRequest(message: Json) {
     const stream = this.posts[this.posts.length - 1];
-    if (stream) stream.res.write(sse(message));
+    if (stream) stream.write(message, false);
     else this.toStandalone(sse(message));
   }
 
   deliverNotification(message: Json) {
     if (this.getStream) return void this.getStream.write(sse(message));
     const stream = this.posts[this.posts.length - 1];
-    if (stream) stream.res.write(sse(message));
+    if (stream) stream.write(message, false);
     else this.toStandalone(sse(message));
   }
 
@@ -127,7 +153,7 @@ export class HostSession implements SessionPort {
   }
 
   private endStreams() {
-    for (const p of this.posts.splice(0)) p.res.end();
+    for (const p of this.posts.splice(0)) p.end();
     this.getStream?.end();
     this.getStream = null;
   }
