@@ -207,4 +207,24 @@ test("build a policy with the lanes, publish it, and the gateway enforces it", a
     expect((await client.listTools()).tools.map((t) => t.name)).toContain("get-env");
     await client.close();
   });
+
+  await test.step("a category rule in a form: Write tools behind approval, 10 minutes, then removed", async () => {
+    const custom = page.getByRole("region", { name: "Patterns, categories and all-tools rules" });
+    await custom.getByLabel("Category", { exact: true }).selectOption("Write");
+    await custom.getByLabel("Lane of the category").selectOption("require_approval");
+    await custom.getByRole("button", { name: "Add category rule" }).click();
+    const drawer = page.getByRole("dialog", { name: "Write tools" });
+    await expect(drawer.getByLabel("Lane")).toHaveValue("require_approval");
+    await drawer.getByLabel("Approval timeout in minutes").fill("10");
+    await drawer.getByLabel("Approval timeout in minutes").blur();
+    const categories = async () => (JSON.parse((await draftText(page, serverId)) || "{}") as { categories?: unknown }).categories;
+    await expect.poll(categories).toEqual({ Write: { action: "require_approval", approval: { timeout_seconds: 600, mode: "retry" } } });
+    await drawer.screenshot({ path: `${SHOTS}/builder-category-drawer-1280.png` });
+    await drawer.getByLabel("Lane").selectOption("");
+    await expect.poll(categories).toEqual({ Write: {} });
+    await drawer.getByRole("button", { name: "Remove the category rule" }).click();
+    await expect(drawer).toBeHidden();
+    await expect.poll(categories).toBeUndefined();
+    await expect(custom.getByRole("group", { name: "Category rule Write tools" })).toHaveCount(0);
+  });
 });

@@ -1,12 +1,12 @@
 "use client";
 
 import { useState } from "react";
-import type { PolicyDocument } from "@/gateway/policy/schema";
+import { RISK_CATEGORIES, type PolicyDocument, type RiskCategory } from "@/gateway/policy/schema";
 import { checkToolKey, isGlobPattern } from "@/gateway/policy/glob";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { prettyPolicy } from "./draft-state";
-import { LANE_TITLES, counterNames, defaultLimit, fromDocument, ruleForLane, replaceAt, toDocument, type CustomCard, type Lane } from "./model";
+import { LANE_TITLES, categoryRuleForLane, counterNames, defaultLimit, fromDocument, ruleForLane, replaceAt, setCategoryRule, toDocument, type CustomCard, type Lane } from "./model";
 import { LANE_STYLES } from "./lanes";
 import { INPUT, LimitsEditor } from "./rule-fields";
 
@@ -19,7 +19,8 @@ const KIND_LABELS: Record<CustomCard["kind"], string> = {
 
 /**
  * What the lanes cannot draw: pattern rules, hide patterns, category rules and the all-tools rule,
- * each kept as written and editable as JSON; and forms to add a pattern rule or an all-tools limit.
+ * each kept as written and editable as JSON (category rules in the rule drawer's form too); and
+ * forms to add a pattern rule, a category rule or an all-tools limit.
  */
 export function CustomRules({
   cards,
@@ -28,6 +29,7 @@ export function CustomRules({
   readOnly,
   doc,
   onChange,
+  onOpenCategory,
 }: {
   cards: CustomCard[];
   highlight: string | null;
@@ -35,8 +37,22 @@ export function CustomRules({
   readOnly: boolean;
   doc: PolicyDocument;
   onChange: (text: string) => void;
+  /** Opens a category's rule in the rule drawer. */
+  onOpenCategory: (category: RiskCategory) => void;
 }) {
   const [editing, setEditing] = useState<string | null>(null);
+  const unruled = RISK_CATEGORIES.filter((c) => !doc.categories?.[c]);
+  const [category, setCategory] = useState<RiskCategory | "">("");
+  const [categoryLane, setCategoryLane] = useState<Exclude<Lane, "hide">>("require_approval");
+
+  function addCategory(e: React.FormEvent) {
+    e.preventDefault();
+    if (!category) return;
+    const m = fromDocument(doc);
+    onChange(prettyPolicy(toDocument(setCategoryRule(m, category, categoryRuleForLane(undefined, categoryLane, category, counterNames(m))))));
+    setCategory("");
+    onOpenCategory(category);
+  }
   const [pattern, setPattern] = useState("");
   const [lane, setLane] = useState<Exclude<Lane, "hide">>("allow");
   const patternError = pattern ? (checkToolKey(pattern) ?? (isGlobPattern(pattern) ? null : "a pattern has `*` or `?`: drag exact tools in the lanes")) : null;
@@ -57,7 +73,7 @@ export function CustomRules({
           <h2 id="custom-rules-title" className="text-sm font-semibold text-zinc-900">
             Patterns, categories and all-tools rules
           </h2>
-          <p className="mt-0.5 text-xs text-zinc-500">Rules for many tools at once. The lanes show the tools they place (“via …”); edit them here as JSON.</p>
+          <p className="mt-0.5 text-xs text-zinc-500">Rules for many tools at once. The lanes show the tools they place (“via …”); edit them here as JSON, category rules in a form too.</p>
         </div>
       </div>
       {cards.length > 0 && (
@@ -71,6 +87,7 @@ export function CustomRules({
               editing={editing === c.pointer}
               readOnly={readOnly}
               onEdit={() => setEditing(c.pointer)}
+              onForm={c.kind === "category" ? () => onOpenCategory(c.pointer.slice("/categories/".length) as RiskCategory) : undefined}
               onCancel={() => setEditing(null)}
               onSave={(value) => (onChange(prettyPolicy(replaceAt(doc, c.pointer, value))), setEditing(null))}
             />
@@ -102,21 +119,31 @@ export function CustomRules({
             Pattern
             <input className={cn(INPUT, "mt-0.5 font-mono text-xs")} placeholder="s3_*" value={pattern} onChange={(e) => setPattern(e.target.value)} disabled={readOnly} aria-invalid={!!patternError || undefined} />
           </label>
-          <label className="text-xs font-medium text-zinc-700">
-            Lane
-            <select className={cn(INPUT, "mt-0.5")} value={lane} onChange={(e) => setLane(e.target.value as typeof lane)} disabled={readOnly}>
-              {(["allow", "rate_limit", "require_approval", "deny"] as const).map((l) => (
-                <option key={l} value={l}>
-                  {LANE_TITLES[l]}
-                </option>
-              ))}
-            </select>
-          </label>
+          <LaneSelect value={lane} onChange={setLane} disabled={readOnly} />
           <Button type="submit" variant="secondary" className="py-1" disabled={readOnly || !pattern || !!patternError}>
             Add pattern rule
           </Button>
           {patternError && <p className="basis-full text-xs text-red-700">{patternError}</p>}
         </form>
+        {unruled.length > 0 && (
+          <form className="flex flex-wrap items-end gap-2" onSubmit={addCategory}>
+            <label className="text-xs font-medium text-zinc-700">
+              Category
+              <select aria-label="Category" className={cn(INPUT, "mt-0.5")} value={category} onChange={(e) => setCategory(e.target.value as RiskCategory | "")} disabled={readOnly}>
+                <option value="">Choose…</option>
+                {unruled.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <LaneSelect label="Lane of the category" value={categoryLane} onChange={setCategoryLane} disabled={readOnly} />
+            <Button type="submit" variant="secondary" className="py-1" disabled={readOnly || !category}>
+              Add category rule
+            </Button>
+          </form>
+        )}
         {!doc.all_tools && (
           <Button
             variant="secondary"
@@ -132,6 +159,22 @@ export function CustomRules({
   );
 }
 
+/** The lane a new rule starts in (Hide is for exact tools). */
+function LaneSelect({ value, onChange, disabled, label }: { value: Exclude<Lane, "hide">; onChange: (lane: Exclude<Lane, "hide">) => void; disabled: boolean; label?: string }) {
+  return (
+    <label className="text-xs font-medium text-zinc-700">
+      Lane
+      <select aria-label={label} className={cn(INPUT, "mt-0.5")} value={value} onChange={(e) => onChange(e.target.value as Exclude<Lane, "hide">)} disabled={disabled}>
+        {(["allow", "rate_limit", "require_approval", "deny"] as const).map((l) => (
+          <option key={l} value={l}>
+            {LANE_TITLES[l]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 function CustomCardItem({
   card,
   highlighted,
@@ -139,6 +182,7 @@ function CustomCardItem({
   editing,
   readOnly,
   onEdit,
+  onForm,
   onCancel,
   onSave,
 }: {
@@ -148,6 +192,8 @@ function CustomCardItem({
   editing: boolean;
   readOnly: boolean;
   onEdit: () => void;
+  /** Opens the rule in the rule drawer's form, for the kinds it can edit. */
+  onForm?: () => void;
   onCancel: () => void;
   onSave: (value: unknown) => void;
 }) {
@@ -168,9 +214,16 @@ function CustomCardItem({
         {!editing && <code className="min-w-0 flex-1 truncate font-mono text-[11px] text-zinc-500">{JSON.stringify(card.value)}</code>}
         {errors && <span className="text-xs font-medium text-red-700">{errors.length === 1 ? "1 error" : `${errors.length} errors`}</span>}
         {!editing && !readOnly && (
-          <button type="button" className="ml-auto text-xs font-medium text-brand-700 hover:underline" onClick={() => (setText(JSON.stringify(card.value, null, 2)), setError(""), onEdit())} aria-label={`Edit ${label} as JSON`}>
-            Edit JSON
-          </button>
+          <span className="ml-auto flex gap-3">
+            {onForm && (
+              <button type="button" className="text-xs font-medium text-brand-700 hover:underline" onClick={onForm} aria-label={`Edit ${label}`}>
+                Edit
+              </button>
+            )}
+            <button type="button" className="text-xs font-medium text-brand-700 hover:underline" onClick={() => (setText(JSON.stringify(card.value, null, 2)), setError(""), onEdit())} aria-label={`Edit ${label} as JSON`}>
+              Edit JSON
+            </button>
+          </span>
         )}
       </div>
       {editing && (

@@ -101,6 +101,13 @@ class MouseOrPenSensor extends PointerSensor {
   ];
 }
 
+/**
+ * dnd-kit scrolls the page while a card is dragged sideways through the lanes, even far from the
+ * window's edges (the page jumped to its top in e2e runs, and the drop missed its lane): only the
+ * lanes' own lists scroll by themselves. The page still scrolls with the wheel during a drag.
+ */
+const notThePage = (element: Element) => element !== element.ownerDocument.scrollingElement;
+
 /** The pointer decides where it is over; the keyboard (no pointer) by the card's rectangle. */
 const collision: CollisionDetection = (args) => {
   const hits = pointerWithin(args);
@@ -202,6 +209,7 @@ export function Lanes({ view, rows, visible, selected, onSelect, onMove, onMoveO
     <DndContext
       sensors={sensors}
       collisionDetection={collision}
+      autoScroll={{ canScroll: notThePage }}
       onDragStart={start}
       onDragEnd={end}
       onDragCancel={() => setActive(null)}

@@ -9,6 +9,8 @@ import {
   moveTools,
   replaceAt,
   resetTool,
+  categoryRuleForLane,
+  setCategoryRule,
   setDefault,
   targetOfPointer,
   toDocument,
@@ -281,3 +283,26 @@ const documents: fc.Arbitrary<PolicyDocument> = fc
     { requiredKeys: ["default"] },
   )
   .chain((d) => shuffled(Object.keys({ version: 1, ...d })).map((order) => Object.fromEntries(order.map((k) => [k, k === "version" ? "1" : (d as Record<string, unknown>)[k]])) as PolicyDocument));
+
+describe("category rules", () => {
+  it("are set, replaced and removed in place; a document without categories gets them last", () => {
+    const doc: PolicyDocument = { version: "1", default: "deny", tools: { echo: {} } };
+    let m = setCategoryRule(fromDocument(doc), "Destructive", categoryRuleForLane(undefined, "require_approval", "Destructive"));
+    expect(toDocument(m)).toEqual({ ...doc, categories: { Destructive: { action: "require_approval", approval: { timeout_seconds: 3600, mode: "retry" } } } });
+    expect(Object.keys(toDocument(m))).toEqual(["version", "default", "tools", "categories"]);
+    m = setCategoryRule(m, "Read", categoryRuleForLane(undefined, "allow", "Read"));
+    m = setCategoryRule(m, "Destructive", categoryRuleForLane(m.head.categories!.Destructive, "rate_limit", "Destructive"));
+    expect(toDocument(m).categories).toEqual({ Destructive: { action: "allow", limits: [{ counter: "destructive_tools_rate", window: "minute", max: 10, scope: "grant" }] }, Read: { action: "allow" } });
+    expect(validatePolicy(toDocument(m)).ok).toBe(true);
+    // The lanes follow: a Destructive tool without a rule of its own is rate-limited by its category.
+    expect(laneView(m, INVENTORY).cards.get("wipe")).toMatchObject({ lane: "rate_limit", source: "category", via: "Destructive" });
+    expect(toDocument(setCategoryRule(setCategoryRule(m, "Read", null), "Destructive", null))).toEqual(doc);
+  });
+
+  it("adds to categories where the document has them, and drops them with the last rule", () => {
+    const doc = { version: "1", categories: {}, default: "deny" } as PolicyDocument;
+    const m = setCategoryRule(fromDocument(doc), "Write", { max_per_session: 2 });
+    expect(Object.keys(toDocument(m))).toEqual(["version", "categories", "default"]);
+    expect(toDocument(setCategoryRule(m, "Write", null))).toEqual({ version: "1", default: "deny" });
+  });
+});

@@ -1,6 +1,6 @@
 import { compareSpecificity, compileGlob, isGlobPattern, type Glob } from "@/gateway/policy/glob";
 import { escapePointerToken, parsePointer } from "@/gateway/policy/pointer";
-import type { Limit, PolicyDocument, RiskCategory, RiskLevel, ToolRule } from "@/gateway/policy/schema";
+import type { CategoryRule, Limit, PolicyDocument, RiskCategory, RiskLevel, ToolRule } from "@/gateway/policy/schema";
 import type { OperationsInfo } from "./operations";
 
 /**
@@ -286,6 +286,30 @@ export function moveTools(model: BuilderModel, tools: string[], lane: Lane, view
 /** Removes a tool's own rule and hide entry, so that patterns, categories or the default place it. */
 export function resetTool(model: BuilderModel, tool: string): BuilderModel {
   return setRule(setHidden(model, tool, false), tool, null);
+}
+
+/**
+ * Sets (or with null removes) the rule of a risk category, keeping its place among the categories;
+ * a document without `categories` gets them at the end, where the docs put them, and loses them
+ * with its last category rule.
+ */
+export function setCategoryRule(model: BuilderModel, category: RiskCategory, rule: CategoryRule | null): BuilderModel {
+  const categories: Record<string, CategoryRule | undefined> = { ...(model.head.categories ?? {}) };
+  if (rule === null) delete categories[category];
+  else categories[category] = rule;
+  const head = { ...model.head, categories } as BuilderModel["head"];
+  if (Object.keys(categories).length === 0) {
+    // The last category rule gone: an empty `categories` says nothing, so it goes too.
+    delete (head as { categories?: unknown }).categories;
+    return { ...model, head, order: model.order.filter((k) => k !== "categories") };
+  }
+  return { ...model, head, order: model.order.includes("categories") ? model.order : [...model.order, "categories"] };
+}
+
+/** The rule a category gets in a lane: as for a tool, but Allow and Rate limit say `allow`, or the category would place no tool. */
+export function categoryRuleForLane(rule: CategoryRule | undefined, lane: Exclude<Lane, "hide">, category: RiskCategory, taken?: ReadonlySet<string>): CategoryRule {
+  const next = ruleForLane(rule, lane, `${category.toLowerCase()}_tools`, taken) as CategoryRule;
+  return lane === "allow" || lane === "rate_limit" ? { action: "allow", ...next } : next;
 }
 
 export function setDefault(model: BuilderModel, value: "allow" | "deny"): BuilderModel {

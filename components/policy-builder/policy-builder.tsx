@@ -6,12 +6,11 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, u
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
-import { apiFetch } from "@/lib/client/api";
-import { RISK_LEVELS } from "@/gateway/risk/types";
+import { apiFetch, apiFetchAll } from "@/lib/client/api";
+import { RISK_LEVELS, type RiskCategory } from "@/gateway/risk/types";
 import { PolicyErrors } from "@/components/servers/policy-errors";
 import { serverKeys, type InventoryTool, type ServerPolicy } from "@/components/servers/types";
 import { draftReducer, initialDraft, prettyPolicy, STARTER_DOCUMENT } from "./draft-state";
-import { fetchWholeList } from "./fetch-list";
 import { JsonEditor, focusEditorAt } from "./json-editor";
 import { Lanes, afterPaint } from "./lanes";
 import { CustomRules } from "./custom-rules";
@@ -31,7 +30,7 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
   const policy = useQuery({ queryKey: serverKeys.policy(serverId), queryFn: () => apiFetch<ServerPolicy>(`/api/v1/servers/${serverId}/policy`) });
   const tools = useQuery({
     queryKey: serverKeys.tools(serverId),
-    queryFn: () => fetchWholeList<InventoryTool>(`/api/v1/servers/${serverId}/tools`, "tools"),
+    queryFn: () => apiFetchAll<InventoryTool>(`/api/v1/servers/${serverId}/tools`),
   });
   const draft = useDraftAutosave(serverId, canPublish);
   const save = draft.save;
@@ -129,7 +128,7 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
     return () => clearTimeout(timer);
   }, [highlightCard, ready]);
 
-  const [drawer, setDrawer] = useState<{ tool: string; operation?: string; focus?: "limits" | "approval" } | null>(null);
+  const [drawer, setDrawer] = useState<{ tool: string; operation?: string; category?: RiskCategory; focus?: "limits" | "approval" } | null>(null);
   const [announce, setAnnounce] = useState("");
   const onMove = useCallback(
     (names: string[], lane: Lane) => {
@@ -152,6 +151,7 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
     [inventory],
   );
   const onOpen = useCallback((name: string, operation?: string) => setDrawer({ tool: name, operation }), []);
+  const onOpenCategory = useCallback((category: RiskCategory) => setDrawer({ tool: "", category }), []);
 
   // Performance marks: from the render that first has the policy, the draft and the tools to the
   // first paint of the filled lanes (docs/performance.md, "Policy builder").
@@ -315,6 +315,7 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
             readOnly={invalid || !ready}
             doc={state.doc}
             onChange={(text) => dispatch({ type: "replace", text })}
+            onOpenCategory={onOpenCategory}
           />
         </div>
 
@@ -360,16 +361,17 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
 
       {drawer && (
         <RuleDrawer
-          key={operationCardId(drawer.tool, drawer.operation ?? "")}
+          key={drawer.category ?? operationCardId(drawer.tool, drawer.operation ?? "")}
           tool={drawer.tool}
           operation={drawer.operation}
+          category={drawer.category}
           inventory={inventory}
           onOpenOperation={(operation) => setDrawer({ tool: drawer.tool, operation })}
           focus={drawer.focus}
           card={view.cards.get(drawer.tool)}
           inventoryTool={tools.data?.find((t) => t.name === drawer.tool)}
           model={model}
-          errors={state.errors.filter((e) => owners.tools.get(drawer.tool)?.includes(e.path))}
+          errors={state.errors.filter((e) => (drawer.category ? e.path.startsWith(`/categories/${drawer.category}`) : owners.tools.get(drawer.tool)?.includes(e.path)))}
           readOnly={invalid}
           onEdit={(edit) => dispatch({ type: "model", edit })}
           onClose={() => setDrawer(null)}

@@ -1,14 +1,30 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
-import { APPROVAL_MODES, type ApprovalMode, type Condition, type ToolRule } from "@/gateway/policy/schema";
+import { APPROVAL_MODES, type ApprovalMode, type CategoryRule, type Condition, type RiskCategory, type ToolRule } from "@/gateway/policy/schema";
 import { escapePointerToken } from "@/gateway/policy/pointer";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { RiskBadge } from "@/components/servers/risk";
 import type { InventoryTool } from "@/components/servers/types";
 import type { LocatedError } from "@/components/servers/policy-json";
-import { DEFAULT_APPROVAL, LANES, LANE_TITLES, counterNames, defaultLimit, moveTools, resetTool, setRule, type BuilderModel, type InventoryEntry, type Lane, type ToolCard } from "./model";
+import {
+  DEFAULT_APPROVAL,
+  LANES,
+  LANE_TITLES,
+  categoryRuleForLane,
+  counterNames,
+  defaultLimit,
+  laneOfRule,
+  moveTools,
+  resetTool,
+  setCategoryRule,
+  setRule,
+  type BuilderModel,
+  type InventoryEntry,
+  type Lane,
+  type ToolCard,
+} from "./model";
 import { effectiveToolRule, moveOperation, operationCard, setOperationRule, type OperationCard } from "./operations";
 import { ConditionsEditor, INPUT, LimitsEditor, NumberInput, argInfos } from "./rule-fields";
 
@@ -19,12 +35,13 @@ const MODE_WORDS: Record<ApprovalMode, string> = {
 };
 
 /**
- * The rule of one tool, or of one operation (or group of operations) of a multiplexed tool, field
- * by field, in a drawer beside the lanes.
+ * The rule of one tool, of one operation (or group of operations) of a multiplexed tool, or of a
+ * risk category, field by field, in a drawer beside the lanes.
  */
 export function RuleDrawer({
   tool,
   operation,
+  category,
   inventory,
   onOpenOperation,
   focus,
@@ -39,6 +56,8 @@ export function RuleDrawer({
   tool: string;
   /** The key under the tool's `operations` to edit instead of the tool's own rule. */
   operation?: string;
+  /** A risk category's rule to edit (then `tool` is empty). */
+  category?: RiskCategory;
   inventory: InventoryEntry[];
   onOpenOperation: (operation: string | undefined) => void;
   focus?: "limits" | "approval";
@@ -53,20 +72,22 @@ export function RuleDrawer({
   const id = useId();
   const panel = useRef<HTMLDivElement>(null);
   const op: OperationCard | undefined = operation !== undefined && card ? operationCard(card, effectiveToolRule(model, card), card.operations, operation) : undefined;
-  const rule: ToolRule = (operation !== undefined ? op?.rule : card?.rule) ?? {};
+  const categoryRule = (m: BuilderModel): CategoryRule | undefined => (category ? m.head.categories?.[category] : undefined);
+  const rule: ToolRule = (category ? categoryRule(model) : operation !== undefined ? op?.rule : card?.rule) ?? {};
   const args = argInfos(inventoryTool?.inputSchema);
-  const pointer = `/tools/${escapePointerToken(tool)}${operation !== undefined ? `/operations/${escapePointerToken(operation)}` : ""}`;
-  const counterOwner = operation !== undefined ? `${tool}_${operation.replace(/\*/g, "all").replace(/\?/g, "any")}` : tool;
+  const pointer = category ? `/categories/${category}` : `/tools/${escapePointerToken(tool)}${operation !== undefined ? `/operations/${escapePointerToken(operation)}` : ""}`;
+  const counterOwner = category ? `${category.toLowerCase()}_tools` : operation !== undefined ? `${tool}_${operation.replace(/\*/g, "all").replace(/\?/g, "any")}` : tool;
   const update = (patch: Partial<ToolRule>) =>
     onEdit((m) => {
       const own = m.rules.find((e) => e.key === tool)?.rule;
-      const current = (operation !== undefined ? (card ? effectiveToolRule(m, card) : own)?.operations?.[operation] : own) ?? {};
+      const current = (category ? categoryRule(m) : operation !== undefined ? (card ? effectiveToolRule(m, card) : own)?.operations?.[operation] : own) ?? {};
       const next = { ...current, ...patch } as Record<string, unknown>;
       for (const k of Object.keys(next)) if (next[k] === undefined || (Array.isArray(next[k]) && (next[k] as unknown[]).length === 0)) delete next[k];
+      if (category) return setCategoryRule(m, category, next as CategoryRule);
       if (operation === undefined) return setRule(m, tool, next as ToolRule);
       return card ? setOperationRule(m, card, operation, next, card.operations?.argument) : m;
     });
-  const ownErrors = operation === undefined ? errors : errors.filter((e) => e.path === pointer || e.path.startsWith(`${pointer}/`));
+  const ownErrors = operation === undefined && !category ? errors : errors.filter((e) => e.path === pointer || e.path.startsWith(`${pointer}/`));
 
   useEffect(() => {
     const target = focus ? panel.current?.querySelector<HTMLElement>(`[data-section="${focus}"] input, [data-section="${focus}"] select`) : panel.current?.querySelector<HTMLElement>("h2");
@@ -87,7 +108,7 @@ export function RuleDrawer({
   };
   const [schemaText, setSchemaText] = useState(rule.args_schema ? JSON.stringify(rule.args_schema, null, 2) : "");
   const [schemaError, setSchemaError] = useState("");
-  const lane = operation !== undefined ? op?.lane : card?.lane;
+  const lane = category ? (rule.action ? laneOfRule(rule) : undefined) : operation !== undefined ? op?.lane : card?.lane;
   const recommendedOps = inventoryTool?.operations ? (inventoryTool.recommended.rule as ToolRule) : undefined;
 
   return (
@@ -95,10 +116,13 @@ export function RuleDrawer({
       <div ref={panel} role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} className="flex h-full w-full max-w-xl flex-col bg-white shadow-xl ring-1 ring-zinc-200">
         <header className="flex items-start justify-between gap-3 border-b border-zinc-200 px-5 py-4">
           <div className="min-w-0">
-            <p className="text-xs font-medium text-zinc-500">{operation !== undefined ? <>Rule of the operation{op && op.members.length !== 1 ? "s" : ""}</> : "Rule of"}</p>
-            <h2 id={`${id}-title`} tabIndex={-1} className="truncate font-mono text-base font-semibold text-zinc-900 focus:outline-none">
-              {operation ?? tool}
+            <p className="text-xs font-medium text-zinc-500">{category ? "Rule of the category" : operation !== undefined ? <>Rule of the operation{op && op.members.length !== 1 ? "s" : ""}</> : "Rule of"}</p>
+            <h2 id={`${id}-title`} tabIndex={-1} className={cn("truncate text-base font-semibold text-zinc-900 focus:outline-none", !category && "font-mono")}>
+              {category ? `${category} tools` : (operation ?? tool)}
             </h2>
+            {category && (
+              <p className="text-xs text-zinc-600">Every tool the risk classifier rates {category}. A tool&apos;s own rule applies beside it: any deny wins, and every limit counts.</p>
+            )}
             {operation !== undefined && (
               <p className="text-xs text-zinc-600">
                 of{" "}
@@ -134,16 +158,29 @@ export function RuleDrawer({
                 <select
                   className={cn(INPUT, "mt-1")}
                   value={lane ?? ""}
-                  onChange={(e) => onEdit((m) => (operation !== undefined ? moveOperation(m, inventory, tool, operation, e.target.value as Lane) : moveTools(m, [tool], e.target.value as Lane)))}
+                  onChange={(e) => {
+                    const to = e.target.value as Lane | "";
+                    if (category) {
+                      const { action: _action, approval: _approval, ...rest } = rule;
+                      return onEdit((m) => setCategoryRule(m, category, to === "" || to === "hide" ? (rest as CategoryRule) : categoryRuleForLane(categoryRule(m), to, category, counterNames(m))));
+                    }
+                    if (to === "") return;
+                    onEdit((m) => (operation !== undefined ? moveOperation(m, inventory, tool, operation, to) : moveTools(m, [tool], to)));
+                  }}
                 >
-                  {LANES.filter((l) => operation === undefined || l !== "hide").map((l) => (
+                  {category && <option value="">None: places no tool (limits and conditions only)</option>}
+                  {LANES.filter((l) => (operation === undefined && !category) || l !== "hide").map((l) => (
                     <option key={l} value={l}>
                       {LANE_TITLES[l]}
                     </option>
                   ))}
                 </select>
               </label>
-              {operation === undefined ? (
+              {category ? (
+                <Button variant="secondary" className="py-1.5" onClick={() => (onEdit((m) => setCategoryRule(m, category, null)), onClose())}>
+                  Remove the category rule
+                </Button>
+              ) : operation === undefined ? (
                 <>
                   {card && card.source !== "default" && card.source !== "pattern" && card.source !== "category" && (
                     <Button variant="secondary" className="py-1.5" onClick={() => onEdit((m) => resetTool(m, tool))}>
@@ -278,29 +315,31 @@ export function RuleDrawer({
                 </span>
                 calls per session
               </label>
-              <label className="block text-sm font-medium text-zinc-900">
-                Argument schema (JSON Schema)
-                <textarea
-                  rows={5}
-                  spellCheck={false}
-                  className={cn(INPUT, "mt-1 font-mono text-xs", schemaError && "ring-red-400")}
-                  placeholder='{ "type": "object", "required": ["path"] }'
-                  value={schemaText}
-                  onChange={(e) => {
-                    setSchemaText(e.target.value);
-                    if (!e.target.value.trim()) return setSchemaError(""), update({ args_schema: undefined });
-                    try {
-                      const v = JSON.parse(e.target.value);
-                      if (typeof v !== "object" || v === null || Array.isArray(v)) return setSchemaError("a JSON Schema is an object");
-                      setSchemaError("");
-                      update({ args_schema: v });
-                    } catch {
-                      setSchemaError("not valid JSON yet: the rule keeps the last valid schema");
-                    }
-                  }}
-                />
-                {schemaError && <span className="mt-1 block text-xs font-normal text-red-700">{schemaError}</span>}
-              </label>
+              {!category && (
+                <label className="block text-sm font-medium text-zinc-900">
+                  Argument schema (JSON Schema)
+                  <textarea
+                    rows={5}
+                    spellCheck={false}
+                    className={cn(INPUT, "mt-1 font-mono text-xs", schemaError && "ring-red-400")}
+                    placeholder='{ "type": "object", "required": ["path"] }'
+                    value={schemaText}
+                    onChange={(e) => {
+                      setSchemaText(e.target.value);
+                      if (!e.target.value.trim()) return setSchemaError(""), update({ args_schema: undefined });
+                      try {
+                        const v = JSON.parse(e.target.value);
+                        if (typeof v !== "object" || v === null || Array.isArray(v)) return setSchemaError("a JSON Schema is an object");
+                        setSchemaError("");
+                        update({ args_schema: v });
+                      } catch {
+                        setSchemaError("not valid JSON yet: the rule keeps the last valid schema");
+                      }
+                    }}
+                  />
+                  {schemaError && <span className="mt-1 block text-xs font-normal text-red-700">{schemaError}</span>}
+                </label>
+              )}
             </section>
           </fieldset>
         </div>

@@ -6,12 +6,12 @@ import type { PolicyDocument } from "@/gateway/policy/schema";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
+import { apiFetchAll } from "@/lib/client/api";
 import { apiFetchDetailed, ApiDetailedError } from "@/lib/client/api-details";
 import { JsonDiff } from "@/components/servers/json-diff";
 import { timeAgo } from "@/components/servers/format";
 import { serverKeys, type ServerPolicy } from "@/components/servers/types";
 import { prettyPolicy } from "./draft-state";
-import { fetchWholeList } from "./fetch-list";
 import { INPUT } from "./rule-fields";
 import { LANE_TITLES, fromDocument, laneView, type InventoryEntry } from "./model";
 import type { SaveStatus } from "./use-draft";
@@ -195,7 +195,7 @@ export function VersionsPanel({
   onLoad: (doc: PolicyDocument) => void;
   onRolledBack: (version: number) => void | Promise<void>;
 }) {
-  const versions = useQuery({ queryKey: serverKeys.versions(serverId), queryFn: () => fetchWholeList<VersionRow>(`/api/v1/servers/${serverId}/policy/versions`, "versions") });
+  const versions = useQuery({ queryKey: serverKeys.versions(serverId), queryFn: () => apiFetchAll<VersionRow>(`/api/v1/servers/${serverId}/policy/versions`) });
   const list = versions.data ?? [];
   const [from, setFrom] = useState<string>("");
   const [to, setTo] = useState<string>("draft");
