@@ -88,6 +88,7 @@ test("build a policy with the lanes, publish it, and the gateway enforces it", a
     await page.getByRole("button", { name: "Move get-env" }).focus();
     await page.keyboard.press("Space");
     for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    await expect(lane(page, "Hide")).toHaveAttribute("data-over", "true");
     await page.keyboard.press("Space");
     await expect(card(page, "Hide", "get-env")).toBeVisible();
     await expect(page.getByText("get-env moved to Hide.")).toBeAttached();

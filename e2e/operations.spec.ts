@@ -71,6 +71,8 @@ test("expand a multiplexed tool, put delete-* behind approval, publish: the gate
     await expect(handle).toHaveAttribute("aria-pressed", "true");
     await expect(page.getByRole("status").filter({ hasText: `stop-* of ${TOOL} is over the Allow lane.` })).toBeAttached();
     for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    // Dropped once the lane shows the card over it, as a person would (the drop goes where the builder last drew it).
+    await expect(lane(page, "Deny")).toHaveAttribute("data-over", "true");
     await page.keyboard.press("Space");
     await expect(group("Deny", "stop-*")).toBeVisible();
     await expect(page.getByText(`stop-* of ${TOOL} moved to Deny.`)).toBeAttached();
