@@ -58,6 +58,7 @@ test("expand a multiplexed tool, put delete-* behind approval, publish: the gate
     const drawer = page.getByRole("dialog", { name: "delete-*" });
     await expect(drawer).toContainText(`of ${TOOL}: delete-job`);
     await expect(drawer.getByLabel("Approval timeout in minutes")).toBeFocused();
+    await drawer.screenshot({ path: `${SHOTS}/builder-operation-drawer-1280.png` });
     await page.keyboard.press("Escape");
     await expect(drawer).toBeHidden();
     await expect(page.getByText(`delete-* of ${TOOL} moved to Require approval.`)).toBeAttached();
@@ -116,5 +117,25 @@ test("expand a multiplexed tool, put delete-* behind approval, publish: the gate
     expect(textOf(got)).toBe("get-job done");
     expect(upstream.calls.filter((c) => c.tool === TOOL).map((c) => c.args.operation)).toEqual(["get-job"]);
     await agent.close();
+  });
+
+  await test.step("the tool's drawer lists each operation's lane and applies the recommended rule, by each operation's rating", async () => {
+    await page.locator(`[data-tool="${TOOL}"]`).getByRole("button", { name: TOOL, exact: true }).click();
+    const drawer = page.getByRole("dialog", { name: TOOL });
+    const row = (op: string) => drawer.getByRole("listitem").filter({ has: page.getByRole("button", { name: op, exact: true }) });
+    await expect(row("delete-job")).toContainText("Require approval via delete-*");
+    await expect(row("stop-job-run")).toContainText("Deny via stop-*");
+    await expect(row("get-job")).toContainText("Allow (as the tool)");
+    await drawer.getByRole("button", { name: /^Apply the recommended rule/ }).click();
+    const inventory = (await (await page.request.get(`/api/v1/servers/${serverId}/tools`)).json()) as { items: { name: string; recommended: { rule: unknown } }[] };
+    const recommended = inventory.items.find((t) => t.name === TOOL)!.recommended.rule;
+    await expect.poll(async () => JSON.parse(((await (await page.request.get(`/api/v1/servers/${serverId}/policy/draft`)).json()) as { draft: { text: string } }).draft.text).tools[TOOL]).toEqual(recommended);
+    // Reads allowed, writes rate-limited, the destructive one behind approval.
+    await expect(row("get-job")).toContainText("Allow");
+    await expect(row("create-job")).toContainText("Rate limit");
+    await expect(row("delete-job")).toContainText("Require approval");
+    await page.keyboard.press("Escape");
+    await expect(group("Require approval", "delete-job")).toBeVisible();
+    await expect(group("Rate limit", "start-job-run")).toBeVisible();
   });
 });

@@ -215,6 +215,9 @@ describe("pointers", () => {
   it("finds the card or custom card a decision's rule points at", () => {
     expect(targetOfPointer(model, "/tools/a~1b/limits/0")).toEqual({ kind: "card", tool: "a/b" });
     expect(targetOfPointer(model, "/tools/s3_*")).toEqual({ kind: "custom", pointer: "/tools/s3_*" });
+    // A decision inside a multiplexed tool's operation points at that operation's card.
+    expect(targetOfPointer(model, "/tools/glue/operations/delete-*/action")).toEqual({ kind: "card", tool: "glue", operation: "delete-*" });
+    expect(targetOfPointer(model, "/tools/glue/operation_argument")).toEqual({ kind: "card", tool: "glue" });
     expect(targetOfPointer(model, "/hide/0")).toEqual({ kind: "card", tool: "x" });
     expect(targetOfPointer(model, "/hide/1")).toEqual({ kind: "custom", pointer: "/hide/1" });
     expect(targetOfPointer(model, "/default")).toEqual({ kind: "default" });
