@@ -55,6 +55,8 @@ export class HostSession implements SessionPort {
   readonly id = randomBytes(16).toString("hex");
   lastActiveAt = Date.now();
   ended: ChannelExit | null = null;
+  /** Whether the client has been given this session's id (an answer carrying it was sent). */
+  private announced = false;
   private readonly posts: PostStream[] = [];
   private getStream: ServerResponse | null = null;
   private backlog: string[] = [];
@@ -73,6 +75,10 @@ export class HostSession implements SessionPort {
       const stream = new PostStream(res, ids, this.id);
       this.posts.push(stream);
       res.on("close", () => {
+        // The client never learnt this session's id (it left before the first answer): nobody
+        // can use the session, so it ends now instead of holding a process until the idle stop.
+        if (!res.headersSent && !this.announced) return this.close("the client left before the session was set up");
+        if (res.headersSent) this.announced = true;
         const i = this.posts.indexOf(stream);
         if (i === -1) return;
         // The client left before its answers: tell the server to stop working on them.
@@ -82,6 +88,7 @@ export class HostSession implements SessionPort {
     } else {
       res.writeHead(202, { "mcp-session-id": this.id });
       res.end();
+      this.announced = true;
     }
     for (const m of messages) this.process.fromClient(this, m);
   }
@@ -109,6 +116,18 @@ export class HostSession implements SessionPort {
     const last = stream.ids.size === 0;
     if (last) this.posts.splice(this.posts.indexOf(stream), 1);
     stream.write(message, last);
+    this.announced = true;
+  }
+
+  forget(requestId: JsonRpcId) {
+    const key = idKey(requestId);
+    const stream = this.posts.find((p) => p.ids.has(key));
+    if (!stream) return;
+    stream.ids.delete(key);
+    if (stream.ids.size === 0) {
+      this.posts.splice(this.posts.indexOf(stream), 1);
+      stream.end();
+    }
   }
 
   deliverProgress(requestId: JsonRpcId, message: Json) {

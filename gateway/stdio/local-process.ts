@@ -1,18 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { LineSplitter } from "./line-splitter";
-import { commandRefusal, type StdioPolicy } from "./stdio-policy";
+import { commandRefusal, envRefusal, resolveExecutable, type StdioPolicy } from "./stdio-policy";
 import { LaunchError, type ChannelExit, type ChannelOpener, type LaunchSpec, type LogSink, type MessageChannel } from "./types";
 
 // Command servers: the program runs as a child of Toolgate, in its own process group (so that
 // `npx …` and whatever it starts are stopped together), with only a few variables of Toolgate's
 // environment: the database URL and encryption key must never reach a third-party program.
-const BASE_ENV = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT", "npm_config_cache", "npm_config_registry"];
+const BASE_ENV = ["PATH", "HOME", "USER", "LOGNAME", "LANG", "TZ", "TMPDIR", "SYSTEMROOT", "npm_config_cache", "npm_config_registry"];
+/** Toolgate's own secrets: never passed on, even when TOOLGATE_STDIO_PASS_ENV names them. */
+const NEVER_PASSED = /^(DATABASE_URL|REDIS_URL|SMTP_URL|NEXTAUTH_SECRET|GITHUB_SECRET|GOOGLE_SECRET|TOOLGATE_.*)$/;
 const KILL_GRACE_MS = 2_000;
 const STDERR_LINE_CAP = 64 * 1024;
 
 export function processEnv(spec: LaunchSpec, parent: NodeJS.ProcessEnv, passThrough: string[] = []): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of [...BASE_ENV, ...passThrough]) {
+  const locale = Object.keys(parent).filter((n) => n.startsWith("LC_"));
+  for (const name of [...BASE_ENV, ...locale, ...passThrough.filter((n) => !NEVER_PASSED.test(n))]) {
     const v = parent[name];
     if (v !== undefined) env[name] = v;
   }
@@ -28,10 +31,15 @@ export class LocalProcessOpener implements ChannelOpener {
   open(spec: LaunchSpec, log: LogSink): Promise<MessageChannel> {
     if (!spec.command) return Promise.reject(new LaunchError("this server has no command to run", "failed"));
     // Checked again at each start: the operator may have changed the setting since registration.
-    const refusal = commandRefusal(spec.command, this.policy());
+    const policy = this.policy();
+    const refusal = commandRefusal(spec.command, policy) ?? envRefusal(Object.keys(spec.env), policy);
     if (refusal) return Promise.reject(new LaunchError(refusal, "not_allowed"));
+    // With an allow-list, a bare name is the file it names on Toolgate's PATH, whatever the
+    // process's own PATH says.
+    const executable = policy.mode === "allowlist" ? resolveExecutable(spec.command) : spec.command;
+    if (executable === null) return Promise.reject(new LaunchError(`could not start \`${spec.command}\`: command not found`, "not_found"));
     return new Promise((resolve, reject) => {
-      const child = spawn(spec.command!, spec.args, {
+      const child = spawn(executable, spec.args, {
         cwd: spec.cwd ?? undefined,
         env: processEnv(spec, process.env, this.passThroughEnv) as NodeJS.ProcessEnv,
         stdio: ["pipe", "pipe", "pipe"],
@@ -97,13 +105,25 @@ class LocalChannel implements MessageChannel {
     // Writing to a process that just died raises EPIPE on stdin: the exit handler reports it.
     child.stdin!.on("error", () => {});
     child.once("exit", (code, signal) => {
-      const message = this.closing
-        ? "the server process was stopped"
-        : `the server process exited ${signal ? `on signal ${signal}` : `with code ${code}`}${this.lastStderr ? ` (last stderr line: ${this.lastStderr})` : ""}`;
-      this.exited = { code, signal, message };
-      log("event", signal ? `exited on signal ${signal}` : `exited with code ${code}`, this.pid);
-      for (const l of this.exitListeners) l(this.exited);
+      // What it started dies with it (`npx` leaves its server behind otherwise, holding the pipes).
+      this.killGroup("SIGKILL");
+      child.stdin!.destroy();
+      // Reported once its output is read to the end (a last answer, the last stderr line), or
+      // shortly after if something outside the group still holds the pipes.
+      const report = () => this.reportExit(code, signal);
+      child.once("close", report);
+      setTimeout(report, 1_000).unref();
     });
+  }
+
+  private reportExit(code: number | null, signal: NodeJS.Signals | null) {
+    if (this.exited) return;
+    const message = this.closing
+      ? "the server process was stopped"
+      : `the server process exited ${signal ? `on signal ${signal}` : `with code ${code}`}${this.lastStderr ? ` (last stderr line: ${this.lastStderr})` : ""}`;
+    this.exited = { code, signal, message };
+    this.log("event", signal ? `exited on signal ${signal}` : `exited with code ${code}`, this.pid);
+    for (const l of this.exitListeners) l(this.exited);
   }
 
   send(message: string) {
@@ -120,18 +140,21 @@ class LocalChannel implements MessageChannel {
     else this.exitListeners.push(listener);
   }
 
-  close() {
-    if (this.exited || this.closing) return;
+  close(now = false) {
+    if (this.exited) return;
+    if (now) return this.killGroup("SIGKILL");
+    if (this.closing) return;
     this.closing = true;
     // Closing stdin is MCP's polite stop; TERM and then KILL the whole group if it lingers.
     this.child.stdin!.end();
-    this.signalGroup("SIGTERM");
-    const timer = setTimeout(() => this.signalGroup("SIGKILL"), KILL_GRACE_MS);
+    this.killGroup("SIGTERM");
+    const timer = setTimeout(() => this.killGroup("SIGKILL"), KILL_GRACE_MS);
     timer.unref();
     this.child.once("exit", () => clearTimeout(timer));
   }
 
-  private signalGroup(signal: NodeJS.Signals) {
+  /** Signals the process group (the leader may be gone while what it started lives on). */
+  private killGroup(signal: NodeJS.Signals) {
     if (this.exited || this.pid === null) return;
     try {
       process.kill(-this.pid, signal);

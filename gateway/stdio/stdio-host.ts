@@ -93,16 +93,18 @@ export class StdioHost {
     }));
   }
 
-  /** Stops every process of a server (its settings changed, or it was deleted). */
-  stopServer(serverId: string, reason: string) {
+  /** Stops every process of a server (its settings changed, or it was deleted: then its log goes too). */
+  stopServer(serverId: string, reason: string, opts: { forget?: boolean } = {}) {
     for (const s of [...this.sessions.values()]) if (s.serverId === serverId) s.close(reason);
     for (const p of this.processes.get(serverId) ?? []) p.stop();
+    if (opts.forget) this.logs.forget(serverId);
   }
 
   async close() {
     clearInterval(this.reaper);
     for (const s of [...this.sessions.values()]) s.close("Toolgate is shutting down");
-    for (const set of this.processes.values()) for (const p of set) p.stop();
+    // At once: the process is about to exit, and a grace timer would not outlive it.
+    for (const set of this.processes.values()) for (const p of set) p.stop(true);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -114,10 +116,13 @@ export class StdioHost {
     const serverId = decodeURIComponent(match[1]);
     const sessionId = req.headers[SESSION_HEADER];
     const session = typeof sessionId === "string" ? this.sessions.get(sessionId) : undefined;
+    const notFound = (id: string) => {
+      const why = this.endedSessions.get(id);
+      sendJson(res, 404, errorResponse(null, UPSTREAM_UNAVAILABLE, `Session not found${why ? `: ${why}` : ""}; start a new session`));
+    };
     if (typeof sessionId === "string" && (!session || session.serverId !== serverId)) {
       req.resume();
-      const why = this.endedSessions.get(sessionId);
-      return sendJson(res, 404, errorResponse(null, UPSTREAM_UNAVAILABLE, `Session not found${why ? `: ${why}` : ""}; start a new session`));
+      return notFound(sessionId);
     }
     if (req.method === "GET") {
       if (!session) return sendJson(res, 400, errorResponse(null, INVALID_REQUEST, "a GET stream needs a session"));
@@ -142,16 +147,31 @@ export class StdioHost {
     } catch {
       return sendJson(res, 400, errorResponse(null, PARSE_ERROR, "the body is not JSON"));
     }
-    if (session) return session.post(res, messages);
+    if (session) {
+      // The session may have ended while the body was read (DELETE, idle stop, a crash).
+      if (session.ended) return notFound(session.id);
+      return session.post(res, messages);
+    }
     const init = messages.find((m) => m.method === "initialize" && m.id !== undefined);
     if (!init) return sendJson(res, 400, errorResponse(null, INVALID_REQUEST, "no session: send initialize first"));
+    let clientGone = false;
+    const onClose = () => (clientGone = true);
+    res.once("close", onClose);
     let proc: StdioProcess;
     try {
       proc = await this.processFor(serverId);
+      if (proc.exited) throw new LaunchError(proc.exited.message, "failed");
     } catch (err) {
       const message = err instanceof LaunchError ? err.message : `could not start the server: ${(err as Error).message}`;
       const answers = messages.filter((m) => m.id !== undefined && typeof m.method === "string").map((m) => errorResponse(m.id as JsonRpcId, UPSTREAM_UNAVAILABLE, message));
       return sendJson(res, 200, answers.length === 1 ? answers[0] : answers);
+    }
+    // The client gave up while the process started (a slow `npx` download, a connector far
+    // away): nobody will ever know this session's id, so its process must not wait for the reaper.
+    res.off("close", onClose);
+    if (clientGone) {
+      if (proc.spec.mode === "session" && proc.sessions.size === 0) proc.stop();
+      return;
     }
     const created = new HostSession(serverId, proc, (s, reason) => this.sessionEnded(s, reason));
     this.sessions.set(created.id, created);
@@ -176,6 +196,12 @@ export class StdioHost {
     const spec = await this.opts.spec(serverId);
     if (!spec) throw new LaunchError("this server is not a command or connector server", "failed");
     if (spec.mode === "shared") {
+      // Another initialize may have started the shared process while the spec loaded.
+      const raced = this.sharedProcess.get(serverId);
+      if (raced) {
+        const p = await raced.catch(() => null);
+        if (p && !p.exited) return p;
+      }
       const starting = this.launch(spec);
       this.sharedProcess.set(serverId, starting);
       starting.catch(() => this.sharedProcess.get(serverId) === starting && this.sharedProcess.delete(serverId));
@@ -209,6 +235,9 @@ export class StdioHost {
         (p) => this.processGone(p),
         (line) => log("stdout", line, channel.pid),
       );
+      // A process can be gone already (it exited at once; a connector's `opened` and `exit`
+      // frames can arrive together): never count or attach a dead one.
+      if (proc.exited) throw new LaunchError(proc.exited.message, "failed");
       let set = this.processes.get(spec.serverId);
       if (!set) this.processes.set(spec.serverId, (set = new Set()));
       set.add(proc);

@@ -47,6 +47,9 @@ class FakeSession implements SessionPort {
   deliverNotification(msg: Json) {
     this.got.push({ kind: "notification", msg });
   }
+  forget(id: string | number) {
+    this.got.push({ kind: "forget", id, msg: {} });
+  }
   processGone(e: ChannelExit) {
     this.gone = e;
   }
@@ -101,6 +104,26 @@ describe("StdioProcess", () => {
     expect(b.got).toEqual([{ kind: "response", id: 0, msg: { jsonrpc: "2.0", id: 0, result: { serverInfo: { name: "s" } } } }]);
   });
 
+  it("a shared process with calls of two sessions in flight: the server's request is refused, not guessed", () => {
+    const { channel, proc, a, b } = world();
+    proc.fromClient(a, { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
+    proc.fromClient(b, { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
+    channel.reply({ jsonrpc: "2.0", id: 7, method: "sampling/createMessage", params: {} });
+    expect(a.got).toEqual([]);
+    expect(b.got).toEqual([]);
+    expect(channel.sent.at(-1)).toMatchObject({ id: 7, error: { message: expect.stringContaining("several client sessions share this process") } });
+  });
+
+  it("only the session that was asked may answer a server's request", () => {
+    const { channel, proc, a, b } = world();
+    proc.fromClient(a, { jsonrpc: "2.0", id: 1, method: "tools/call", params: {} });
+    channel.reply({ jsonrpc: "2.0", id: 8, method: "elicitation/create", params: {} });
+    proc.fromClient(b, { jsonrpc: "2.0", id: 8, result: { action: "accept", content: { stolen: true } } });
+    expect(channel.sent.some((m) => m.id === 8)).toBe(false);
+    proc.fromClient(a, { jsonrpc: "2.0", id: 8, result: { action: "decline" } });
+    expect(channel.sent.at(-1)).toEqual({ jsonrpc: "2.0", id: 8, result: { action: "decline" } });
+  });
+
   it("sends a server's request to the session whose call is in flight, and its answer back unchanged", () => {
     const { channel, proc, a, b } = world();
     proc.fromClient(b, { jsonrpc: "2.0", id: 5, method: "tools/call", params: { name: "sample" } });
@@ -111,12 +134,14 @@ describe("StdioProcess", () => {
     expect(channel.sent.at(-1)).toEqual({ jsonrpc: "2.0", id: 99, result: { content: { type: "text", text: "hi" } } });
   });
 
-  it("renumbers a client's cancellation, and drops one for a request already answered", () => {
+  it("renumbers a client's cancellation, stops waiting for the answer, and drops one for a request already answered", () => {
     const { channel, proc, a } = world();
     proc.fromClient(a, { jsonrpc: "2.0", id: 3, method: "tools/call", params: {} });
     const inner = channel.sent[0].id;
     proc.fromClient(a, { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 3, reason: "user" } });
     expect(channel.sent[1]).toEqual({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: inner, reason: "user" } });
+    expect(a.got).toEqual([{ kind: "forget", id: 3, msg: {} }]);
+    expect(proc.busy).toBe(false);
     proc.fromClient(a, { jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 12345 } });
     expect(channel.sent).toHaveLength(2);
   });

@@ -13,6 +13,8 @@ export interface SessionPort {
   /** A request from the server (sampling, elicitation, roots, ping). */
   deliverServerRequest(message: Json): void;
   deliverNotification(message: Json): void;
+  /** The client cancelled this request: no answer will come for it. */
+  forget(requestId: JsonRpcId): void;
   processGone(exit: ChannelExit): void;
 }
 
@@ -79,8 +81,9 @@ export class StdioProcess {
     if (this.spec.mode === "session" || this.sessions.size === 0) this.stop();
   }
 
-  stop() {
-    this.channel.close();
+  /** Stops the process: politely (stdin closed, TERM, then KILL), or at once with `now`. */
+  stop(now = false) {
+    this.channel.close(now);
   }
 
   /** Tells the server that these requests of the session (all of them when ids is null) are no longer wanted. */
@@ -116,8 +119,12 @@ export class StdioProcess {
       this.channel.send(JSON.stringify(params === msg.params ? { ...msg, id } : { ...msg, id, params }));
       return;
     }
-    // The client's answer to a request of the server: ids are the server's own, passed unchanged.
-    this.serverRequests.delete(idKey(msg.id as JsonRpcId));
+    // The client's answer to a request of the server: ids are the server's own, passed unchanged,
+    // and only from the session the request was given to (another session sharing the process
+    // must not answer, or pre-empt, a request that was not its own).
+    const key = idKey(msg.id as JsonRpcId);
+    if (this.serverRequests.get(key) !== session) return;
+    this.serverRequests.delete(key);
     this.channel.send(JSON.stringify(msg));
   }
 
@@ -130,7 +137,11 @@ export class StdioProcess {
       const key = idKey(params.requestId as JsonRpcId);
       for (const [id, p] of this.pending) {
         if (p.session === session && idKey(p.originalId) === key) {
+          // The server sends no answer to a cancelled request: stop waiting for one.
+          this.pending.delete(id);
+          if (p.progressToken) this.progress.delete(p.progressToken);
           this.channel.send(JSON.stringify({ ...msg, params: { ...params, requestId: id } }));
+          session.forget(p.originalId);
           return;
         }
       }
@@ -180,19 +191,32 @@ export class StdioProcess {
     }
     const session = this.requesterFor();
     if (!session) {
-      this.channel.send(JSON.stringify(errorResponse(msg.id as JsonRpcId, UPSTREAM_UNAVAILABLE, "no client is connected to answer this request")));
+      const why =
+        this.waitingSessions().size > 1
+          ? "several client sessions share this process and have calls in flight, so this request cannot be given to the right one (use one process per session for servers that sample, elicit or ask for roots)"
+          : "no client is connected to answer this request";
+      this.channel.send(JSON.stringify(errorResponse(msg.id as JsonRpcId, UPSTREAM_UNAVAILABLE, why)));
       return;
     }
     this.serverRequests.set(idKey(msg.id as JsonRpcId), session);
     session.deliverServerRequest(msg);
   }
 
-  /** The session a server's request belongs to: the one whose call is in flight, most recent first. */
+  private waitingSessions(): Set<SessionPort> {
+    return new Set([...this.pending.values()].map((p) => p.session));
+  }
+
+  /**
+   * The session a server's request belongs to: the one whose call is in flight. When several
+   * sessions of a shared process have calls in flight, none: stdio carries no link between a
+   * server's request and the call it serves, and a guess could hand one user's sampling prompt
+   * to another's client.
+   */
   private requesterFor(): SessionPort | null {
-    const waiting = new Set([...this.pending.values()].map((p) => p.session));
-    if (this.lastRequester && waiting.has(this.lastRequester)) return this.lastRequester;
-    const [any] = waiting;
-    if (any) return any;
+    const waiting = this.waitingSessions();
+    if (waiting.size > 1) return null;
+    const [only] = waiting;
+    if (only) return only;
     if (this.lastRequester && this.sessions.has(this.lastRequester)) return this.lastRequester;
     const [first] = this.sessions;
     return first ?? null;

@@ -32,8 +32,8 @@ export interface MessageChannel {
   send(message: string): void;
   onMessage(listener: (message: string) => void): void;
   onExit(listener: (exit: ChannelExit) => void): void;
-  /** Stops the process (TERM, then KILL after a grace period). */
-  close(): void;
+  /** Stops the process (TERM, then KILL after a grace period; KILL at once with `now`). */
+  close(now?: boolean): void;
 }
 
 export type LogStream = "stderr" | "stdout" | "event";

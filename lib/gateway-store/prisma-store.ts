@@ -68,6 +68,12 @@ export class PrismaGatewayStore implements GatewayStore {
     this.specs.clear();
   }
 
+  /** Drops what is cached of one server (its settings just changed in this process). */
+  forgetServer(serverId: string) {
+    this.servers.delete(serverId);
+    this.specs.delete(serverId);
+  }
+
   async grantByToken(token: string): Promise<GrantRecord | null> {
     const hash = hashToken(token);
     return this.grants.get(hash, this.bounded("grant", () => this.loadGrant(hash)), NEGATIVE_TTL_MS);

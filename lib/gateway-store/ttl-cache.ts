@@ -44,6 +44,12 @@ export class TtlCache<V> {
     this.entries.clear();
   }
 
+  /** Drops one entry; a load in flight for it is not kept either. */
+  delete(key: string) {
+    this.generation++;
+    this.entries.delete(key);
+  }
+
   get size() {
     return this.entries.size;
   }

@@ -65,7 +65,7 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
   const stdio = new StdioHost({
     spec: (serverId) => store.launchSpec(serverId),
     openers: { command: new LocalProcessOpener(() => stdioPolicyFromEnv(env), splitList(env.TOOLGATE_STDIO_PASS_ENV)), connector: connectors },
-    maxPerOrg: Number(env.TOOLGATE_STDIO_MAX_PER_ORG ?? 20),
+    maxPerOrg: positiveInt(env.TOOLGATE_STDIO_MAX_PER_ORG, 20),
   });
   await stdio.start();
   store.localUpstream = (serverId) => stdio.upstream(serverId);
@@ -124,6 +124,12 @@ export async function closeGateway() {
   const running = g.__toolgateGateway;
   g.__toolgateGateway = undefined;
   if (running) await (await running).close().catch(() => {});
+}
+
+/** A whole number ≥ 1, or the default (a bad value must not lift a cap). */
+function positiveInt(raw: string | undefined, fallback: number): number {
+  const n = Number(raw);
+  return raw !== undefined && Number.isInteger(n) && n >= 1 ? n : fallback;
 }
 
 function splitList(raw: string | undefined): string[] {

@@ -66,10 +66,10 @@ async function listWith(kind: "streamable_http" | "sse", url: URL, headers: Reco
       cursor = r.nextCursor;
     }
     const info = client.getServerVersion();
-    // End the session at the upstream (a command server's process stops with it).
-    if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => {});
     return { transport: kind, serverInfo: { name: info?.name, version: info?.version }, tools };
   } finally {
+    // End the session at the upstream, failed listing or not (a command server's process stops with it).
+    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) await transport.terminateSession().catch(() => {});
     await client.close().catch(() => {});
   }
 }

@@ -9,12 +9,15 @@ import type { NewServer } from "./create-server";
 import { z } from "zod";
 import { checkKindFields } from "../validation/servers";
 import { validationError } from "../api/handler";
-import { commandRefusal, stdioPolicyFromEnv } from "../../gateway/stdio/stdio-policy";
+import { commandRefusal, envRefusal, stdioPolicyFromEnv } from "../../gateway/stdio/stdio-policy";
 
-/** Why this command may not be registered here (TOOLGATE_STDIO), as a field error. */
-export function assertCommandAllowed(command: string) {
-  const refusal = commandRefusal(command, stdioPolicyFromEnv());
+/** Why this command, or these environment variables, may not be registered here (TOOLGATE_STDIO), as a field error. */
+export function assertCommandAllowed(command: string | undefined, envNames: string[] = []) {
+  const policy = stdioPolicyFromEnv();
+  const refusal = command === undefined ? null : commandRefusal(command, policy);
   if (refusal) throw new ApiError("validation_failed", refusal, { fields: { command: refusal } });
+  const envProblem = envRefusal(envNames, policy);
+  if (envProblem) throw new ApiError("validation_failed", envProblem, { fields: { env: envProblem } });
 }
 
 /** Fields that change how a command or connector server's processes run: running ones are stopped. */
@@ -25,7 +28,7 @@ export async function updateServer(db: Db, actor: Actor, orgId: string, id: stri
   const current = await getServerOrThrow(db, orgId, id);
   const fieldCheck = z.record(z.string(), z.unknown()).superRefine((v, ctx) => checkKindFields(v, ctx, current.kind)).safeParse(input);
   if (!fieldCheck.success) throw validationError(fieldCheck.error);
-  if (input.command !== undefined) assertCommandAllowed(input.command);
+  if (input.command !== undefined || input.env !== undefined) assertCommandAllowed(input.command, input.env ? Object.keys(input.env) : undefined);
   if (input.url !== undefined) {
     try {
       await checkUpstreamUrl(input.url);

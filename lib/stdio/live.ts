@@ -3,11 +3,17 @@ import { getGateway, runningGateway } from "../gateway/runtime";
 // What the dashboard and API need of this process's stdio host and connector hub: the state
 // of processes and connectors lives in memory, on the replica that runs them.
 
-/** Stops a server's running processes (its settings changed, or it was deleted); sessions end with the reason. */
-export async function stopServerProcesses(serverId: string, reason: string) {
+/**
+ * Stops a server's running processes (its settings changed, or it was deleted: then its log goes
+ * too); sessions end with the reason. The cached launch settings are dropped first, so that a
+ * session starting now cannot start the old command (the database's change notice may be late).
+ */
+export async function stopServerProcesses(serverId: string, reason: string, opts: { deleted?: boolean } = {}) {
   const running = runningGateway();
   if (!running) return;
-  (await running).stdio.stopServer(serverId, reason);
+  const gateway = await running;
+  gateway.store.forgetServer(serverId);
+  gateway.stdio.stopServer(serverId, reason, { forget: opts.deleted });
 }
 
 /** Ends a live connection that uses this key (it was revoked). */

@@ -16,6 +16,7 @@ let api: ReturnType<typeof apiClient>;
 let admin: string;
 let viewer: string;
 let dir: string;
+let databaseUrl: string;
 
 async function addServer(body: Record<string, unknown>) {
   const r = await api("POST", "/api/v1/servers", { name: `cmd-${Math.random().toString(36).slice(2, 8)}`, kind: "command", ...body }, bearer(admin));
@@ -38,7 +39,8 @@ const processes = async (serverId: string) => (await api("GET", `/api/v1/servers
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "toolgate-fs-"));
   writeFileSync(path.join(dir, "hello.txt"), "hello from the filesystem server\n");
-  app = await startToolgateProcess({ databaseUrl: await freshDatabase("stdio"), env: { TOOLGATE_STDIO: "on", TOOLGATE_STDIO_MAX_PER_ORG: "50" } });
+  databaseUrl = await freshDatabase("stdio");
+  app = await startToolgateProcess({ databaseUrl, env: { TOOLGATE_STDIO: "on", TOOLGATE_STDIO_MAX_PER_ORG: "50", TOOLGATE_STDIO_PASS_ENV: "DATABASE_URL,LANG" } });
   api = apiClient(app.url);
   const email = uniqueEmail("stdio");
   await api("POST", "/api/v1/signup", { email, password: PASSWORD });
@@ -117,7 +119,9 @@ describe("server-everything as a command server", () => {
     const client = await agent(mcpUrl(serverId), token);
     const env = text(await client.callTool({ name: "get-env", arguments: {} }));
     expect(env).toContain("visible-to-the-server");
+    // Not even when the operator names it in TOOLGATE_STDIO_PASS_ENV.
     expect(env).not.toContain("DATABASE_URL");
+    expect(env).not.toContain(new URL(databaseUrl).host);
     expect(env).not.toContain("TOOLGATE_ENCRYPTION_KEY");
     expect(env).not.toContain("NEXTAUTH_SECRET");
     await client.close();
@@ -215,6 +219,55 @@ describe("process lifecycle", () => {
     expect(evicted).toMatch(/stopped to make room for a new session \(its server's limit of 1 processes\)/);
     await second.close();
   }, 60_000);
+
+  it("a process that exits at once: the agent is told why, and nothing is left counted", async () => {
+    const { server } = await addServer({ command: process.execPath, args: ["-e", "console.error('missing configuration'); process.exit(3)"], sync: false });
+    await publish(server.id, { version: "1", default: "allow" });
+    const err = await agent(mcpUrl(server.id), await grant(server.id)).then(
+      () => "connected",
+      (e: Error) => e.message,
+    );
+    expect(err).toMatch(/exited with code 3 \(last stderr line: missing configuration\)/);
+    expect(await processes(server.id)).toEqual([]);
+  });
+
+  it("the client ends its session during a call: the call ends, the process stops", async () => {
+    const { server } = await addServer({ ...everythingStdio(), sync: false });
+    await publish(server.id, { version: "1", default: "allow" });
+    const client = await agent(mcpUrl(server.id), await grant(server.id));
+    const pending = client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 20, steps: 20 } }).then(
+      () => "completed",
+      (e: Error) => e.message,
+    );
+    await until("its process", async () => (await processes(server.id)).length === 1);
+    await (client.transport as unknown as { terminateSession(): Promise<void> }).terminateSession();
+    await until("the process to stop", async () => (await processes(server.id)).length === 0);
+    expect(await pending).not.toBe("completed");
+    await client.close();
+  }, 30_000);
+
+  it("a client that gives up while the process starts leaves no process behind", async () => {
+    // A server that takes 1.5 s to start (an `npx` download, say).
+    const slow = `setTimeout(() => import(${JSON.stringify(everythingStdio().args[0])}), 1500)`;
+    const { server } = await addServer({ command: process.execPath, args: ["-e", slow, "--", "stdio"], sync: false });
+    await publish(server.id, { version: "1", default: "allow" });
+    const token = await grant(server.id);
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const initialize = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "impatient", version: "1" } } };
+    await fetch(mcpUrl(server.id), { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "application/json, text/event-stream" }, body: JSON.stringify(initialize), signal: abort.signal }).catch(() => {});
+    await new Promise((r) => setTimeout(r, 2_500));
+    await until("no process left", async () => (await processes(server.id)).length === 0, 5_000);
+  }, 30_000);
+
+  it("an idle shared process is reaped too", async () => {
+    const { server } = await addServer({ ...everythingStdio(), processMode: "shared", idleTimeoutSeconds: 1, sync: false });
+    await publish(server.id, { version: "1", default: "allow" });
+    const client = await agent(mcpUrl(server.id), await grant(server.id));
+    expect(text(await client.callTool({ name: "echo", arguments: { message: "once" } }))).toContain("once");
+    await until("the idle shared process to be stopped", async () => (await processes(server.id)).length === 0, 10_000);
+    await client.close();
+  }, 30_000);
 
   it("a command that does not exist: the agent and the sync say so", async () => {
     const created = await addServer({ command: "definitely-not-a-command-xyz", args: [] });

@@ -31,7 +31,7 @@ export const POST = withOrgApi({ permission: "servers.write" }, async ({ req, or
       throw err;
     }
   }
-  if (kind === "command") assertCommandAllowed(input.command!);
+  if (kind === "command") assertCommandAllowed(input.command!, Object.keys(input.env ?? {}));
   const db = getDb();
   const server = await createServer(db, actor, org.id, input);
   const connectorKey = kind === "connector" ? await createConnectorKey(db, actor, org.id, server.id) : undefined;

@@ -23,6 +23,6 @@ export const PATCH = withOrgApi<{ id: string }>({ permission: "servers.write" },
 
 export const DELETE = withOrgApi<{ id: string }>({ permission: "servers.write" }, async ({ params, org, actor }) => {
   await deleteServer(getDb(), actor, org.id, params.id);
-  await stopServerProcesses(params.id, "the server was deleted");
+  await stopServerProcesses(params.id, "the server was deleted", { deleted: true });
   return new Response(null, { status: 204 });
 });
