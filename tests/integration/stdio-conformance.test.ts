@@ -42,6 +42,14 @@ afterAll(async () => {
   await fixture?.close();
 });
 
+/** Both runs finished and ran the same scenarios (two empty or crashed runs would otherwise compare equal). */
+function expectRan(h: ConformanceRun, s: ConformanceRun) {
+  expect(h.timedOut, h.output.slice(-2000)).toBe(false);
+  expect(s.timedOut, s.output.slice(-2000)).toBe(false);
+  expect(h.scenarios.length).toBeGreaterThan(0);
+  expect(s.scenarios.map((x) => x.name).sort()).toEqual(h.scenarios.map((x) => x.name).sort());
+}
+
 function record(suite: string, h: ConformanceRun, s: ConformanceRun) {
   const names = [...new Set([...h.scenarios.map((x) => x.name), ...s.scenarios.map((x) => x.name)])];
   const mark = (run: ConformanceRun, n: string) => {
@@ -55,7 +63,7 @@ describe("conformance: a stdio fixture through the gateway", () => {
   it("active suite: the same pass/fail per scenario as over HTTP (all pass)", { timeout: 300_000 }, async () => {
     const [h, s] = await Promise.all([runConformance(urls.http, { timeoutMs: 120_000 }), runConformance(urls.stdio, { timeoutMs: 120_000 })]);
     record("active", h, s);
-    expect(s.timedOut, s.output.slice(-2000)).toBe(false);
+    expectRan(h, s);
     expect(passedScenarios(h)).toEqual([...ACTIVE_SERVER_SCENARIOS]);
     expect(compareConformance(h, s), formatConformance(s)).toEqual([]);
   });
@@ -63,12 +71,14 @@ describe("conformance: a stdio fixture through the gateway", () => {
   it("active suite through the route-handler adapter: the same as over HTTP", { timeout: 300_000 }, async () => {
     const [h, s] = await Promise.all([runConformance(urls.http, { timeoutMs: 120_000 }), runConformance(urls.stdioViaNext, { timeoutMs: 120_000 })]);
     record("active, route-handler adapter", h, s);
+    expectRan(h, s);
     expect(compareConformance(h, s), formatConformance(s)).toEqual([]);
   });
 
   it("pending suite: the same pass/fail per scenario as over HTTP", { timeout: 300_000 }, async () => {
     const [h, s] = await Promise.all([runConformance(urls.http, { timeoutMs: 120_000, suite: "pending" }), runConformance(urls.stdio, { timeoutMs: 120_000, suite: "pending" })]);
     record("pending", h, s);
+    expectRan(h, s);
     expect(compareConformance(h, s), formatConformance(s)).toEqual([]);
   });
 });
