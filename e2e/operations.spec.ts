@@ -30,6 +30,11 @@ test("expand a multiplexed tool, put delete-* behind approval, publish: the gate
 
   await page.goto(`/servers/${serverId}/policy`);
   const group = (lane: string, key: string) => card(page, lane, `${key} of ${TOOL}`);
+  /** The tool's rule in the builder's draft as autosaved (undefined until it is). */
+  const draftedRule = async () => {
+    const { draft } = (await (await page.request.get(`/api/v1/servers/${serverId}/policy/draft`)).json()) as { draft: { text: string } | null };
+    return (JSON.parse(draft?.text ?? "{}") as { tools?: Record<string, unknown> }).tools?.[TOOL];
+  };
 
   await test.step("the whole tool to Allow: unlisted operations follow it", async () => {
     const tool = page.locator(`[data-tool="${TOOL}"]`);
@@ -98,9 +103,9 @@ test("expand a multiplexed tool, put delete-* behind approval, publish: the gate
   });
 
   await test.step("publish", async () => {
-    const draft = (await (await page.request.get(`/api/v1/servers/${serverId}/policy/draft`)).json()) as { draft: { text: string } };
-    const rule = JSON.parse(draft.draft.text).tools[TOOL];
-    expect(rule.operations).toEqual({ "delete-*": { action: "require_approval", approval: { timeout_seconds: 3600, mode: "retry" } }, "stop-*": { action: "deny" } });
+    await expect
+      .poll(async () => ((await draftedRule()) as { operations?: unknown } | undefined)?.operations)
+      .toEqual({ "delete-*": { action: "require_approval", approval: { timeout_seconds: 3600, mode: "retry" } }, "stop-*": { action: "deny" } });
     await publish(page, "glue: deletes need approval, stops denied", 1);
   });
 
@@ -129,7 +134,7 @@ test("expand a multiplexed tool, put delete-* behind approval, publish: the gate
     await drawer.getByRole("button", { name: /^Apply the recommended rule/ }).click();
     const inventory = (await (await page.request.get(`/api/v1/servers/${serverId}/tools`)).json()) as { items: { name: string; recommended: { rule: unknown } }[] };
     const recommended = inventory.items.find((t) => t.name === TOOL)!.recommended.rule;
-    await expect.poll(async () => JSON.parse(((await (await page.request.get(`/api/v1/servers/${serverId}/policy/draft`)).json()) as { draft: { text: string } }).draft.text).tools[TOOL]).toEqual(recommended);
+    await expect.poll(draftedRule).toEqual(recommended);
     // Reads allowed, writes rate-limited, the destructive one behind approval.
     await expect(row("get-job")).toContainText("Allow");
     await expect(row("create-job")).toContainText("Rate limit");

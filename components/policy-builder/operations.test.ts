@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compilePolicy, evaluate, validatePolicy, type PolicyDocument } from "@/gateway/policy";
 import { fromDocument, laneView, moveTools, toDocument, type BuilderModel, type InventoryEntry } from "./model";
-import { moveOperation, operationCards, operationGroup, withOperations, isOperationCard, effectiveToolRule, setOperationRule, type OperationsInfo } from "./operations";
+import { laneChanges, moveOperation, operationCards, operationGroup, withOperations, isOperationCard, effectiveToolRule, setOperationRule, type OperationsInfo } from "./operations";
 
 // The builder's cards for the operations of a multiplexed tool: what they show, and what dropping
 // one on a lane writes under `tools.<tool>.operations`.
@@ -149,5 +149,19 @@ describe("moveOperation", () => {
     let m = moveOperation(model(start), INVENTORY, TOOL, "delete-*", "require_approval");
     m = moveTools(m, [TOOL], "allow");
     expect(toDocument(m).tools![TOOL]).toEqual({ on_deny: "not reviewed", operations: { "delete-*": { action: "require_approval", approval: { timeout_seconds: 3600, mode: "retry" } } } });
+  });
+});
+
+describe("laneChanges", () => {
+  it("lists the tools and the operations that changed lane between two versions", () => {
+    const before: PolicyDocument = { version: "1", default: "deny", tools: { echo: {}, [TOOL]: {} } };
+    const after = toDocument(moveOperation(moveTools(model(before), ["echo"], "deny"), INVENTORY, TOOL, "delete-*", "require_approval"));
+    expect(laneChanges(before, after, INVENTORY)).toEqual([
+      { name: "echo", from: "allow", to: "deny" },
+      { name: `delete-job of ${TOOL}`, from: "allow", to: "require_approval" },
+    ]);
+    // A tool moved whole: its row, not one per operation.
+    const denied = toDocument(moveTools(model(before), [TOOL], "deny"));
+    expect(laneChanges(before, denied, INVENTORY)).toEqual([{ name: TOOL, from: "allow", to: "deny" }]);
   });
 });

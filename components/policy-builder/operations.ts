@@ -2,7 +2,8 @@ import { compareSpecificity, compileGlob, isGlobPattern } from "@/gateway/policy
 import { OPERATION_ARGUMENT_DEFAULT, type OperationRule, type ToolRule } from "@/gateway/policy/schema";
 import { RISK_LEVELS, type RiskCategory, type RiskLevel } from "@/gateway/risk/types";
 import { SEVERITY } from "@/gateway/risk/vocabulary";
-import { LANES, counterNames, laneOfRule, laneView, ruleForLane, setRule, type BuilderModel, type InventoryEntry, type Lane, type LaneView, type ToolCard } from "./model";
+import type { PolicyDocument } from "@/gateway/policy/schema";
+import { LANES, counterNames, fromDocument, laneOfRule, laneView, ruleForLane, setRule, type BuilderModel, type InventoryEntry, type Lane, type LaneView, type ToolCard } from "./model";
 
 /**
  * The operations of a multiplexed tool in the builder: an expanded tool card becomes one card per
@@ -193,4 +194,37 @@ export function withOperations(model: BuilderModel, view: LaneView, expanded: Re
     }),
   ) as Record<Lane, LaneRow[]>;
   return { rows, cards };
+}
+
+/** Where each operation of the inventory's multiplexed tools goes (hidden tools' operations are not listed). */
+function operationLanes(model: BuilderModel, view: LaneView): Map<string, { tool: string; key: string; lane: OperationLane; source: OperationCard["source"] }> {
+  const out = new Map<string, { tool: string; key: string; lane: OperationLane; source: OperationCard["source"] }>();
+  for (const card of view.cards.values()) {
+    if (!card.operations || card.lane === "hide") continue;
+    const rule = effectiveToolRule(model, card);
+    for (const item of card.operations.items) {
+      const op = operationCard(card, rule, card.operations, item.name);
+      out.set(op.id, { tool: card.name, key: item.name, lane: op.lane, source: op.source });
+    }
+  }
+  return out;
+}
+
+/** What changed lane between two documents: tools, then the operations of multiplexed tools ("delete-job of glue"). */
+export function laneChanges(before: PolicyDocument, after: PolicyDocument, inventory: InventoryEntry[]): { name: string; from: Lane | null; to: Lane | null }[] {
+  const [ma, mb] = [fromDocument(before), fromDocument(after)];
+  const [va, vb] = [laneView(ma, inventory), laneView(mb, inventory)];
+  const out: { name: string; from: Lane | null; to: Lane | null }[] = [];
+  for (const [name, card] of vb.cards) {
+    const old = va.cards.get(name);
+    if (!old || old.lane !== card.lane) out.push({ name, from: old?.lane ?? null, to: card.lane });
+  }
+  for (const [name, card] of va.cards) if (!vb.cards.has(name)) out.push({ name, from: card.lane, to: null });
+  const [oa, ob] = [operationLanes(ma, va), operationLanes(mb, vb)];
+  for (const [id, op] of ob) {
+    const old = oa.get(id);
+    // An operation of a tool that moved as a whole moved with it: the tool's row says so.
+    if (old && old.lane !== op.lane && !(old.source === "tool" && op.source === "tool")) out.push({ name: operationLabel(op), from: old.lane, to: op.lane });
+  }
+  return out;
 }

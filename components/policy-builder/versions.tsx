@@ -13,7 +13,8 @@ import { timeAgo } from "@/components/servers/format";
 import { serverKeys, type ServerPolicy } from "@/components/servers/types";
 import { prettyPolicy } from "./draft-state";
 import { INPUT } from "./rule-fields";
-import { LANE_TITLES, fromDocument, laneView, type InventoryEntry } from "./model";
+import { LANE_TITLES, type InventoryEntry } from "./model";
+import { laneChanges } from "./operations";
 import type { SaveStatus } from "./use-draft";
 
 /** A published version as the versions API lists it (`author` where the API gives it). */
@@ -284,19 +285,12 @@ export function VersionsPanel({
   );
 }
 
-/** Two documents compared: which tools changed lane, then the JSON line by line. */
+/** Two documents compared: which tools (and operations of multiplexed tools) changed lane, then the JSON line by line. */
 function VersionDiff({ before, after, inventory }: { before: PolicyDocument; after: PolicyDocument; inventory: InventoryEntry[] }) {
-  const moves = useMemo(() => {
-    const va = laneView(fromDocument(before), inventory);
-    const vb = laneView(fromDocument(after), inventory);
-    const out: { name: string; from: string; to: string }[] = [];
-    for (const [name, card] of vb.cards) {
-      const old = va.cards.get(name);
-      if (!old || old.lane !== card.lane) out.push({ name, from: old ? LANE_TITLES[old.lane] : "—", to: LANE_TITLES[card.lane] });
-    }
-    for (const [name, card] of va.cards) if (!vb.cards.has(name)) out.push({ name, from: LANE_TITLES[card.lane], to: "—" });
-    return out;
-  }, [before, after, inventory]);
+  const moves = useMemo(
+    () => laneChanges(before, after, inventory).map((m) => ({ name: m.name, from: m.from ? LANE_TITLES[m.from] : "—", to: m.to ? LANE_TITLES[m.to] : "—" })),
+    [before, after, inventory],
+  );
   const a = prettyPolicy(before);
   const b = prettyPolicy(after);
   if (a === b) return <p className="text-sm text-zinc-500">No difference.</p>;
@@ -306,7 +300,7 @@ function VersionDiff({ before, after, inventory }: { before: PolicyDocument; aft
         <table className="w-full text-left text-xs" aria-label="Lane changes">
           <thead className="text-zinc-500">
             <tr>
-              <th className="py-1 font-medium">Tool</th>
+              <th className="py-1 font-medium">Tool or operation</th>
               <th className="py-1 font-medium">Lane before</th>
               <th className="py-1 font-medium">Lane after</th>
             </tr>
