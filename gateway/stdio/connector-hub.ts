@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
-import { CLOSE_KEY_REFUSED, CLOSE_REPLACED, parseFrame, PROTOCOL_VERSION, type ConnectorFrame, type HubFrame } from "./connector-protocol";
+import { CLOSE_KEY_REFUSED, CLOSE_PROTOCOL, CLOSE_REPLACED, closeReason, parseConnectorFrame, PROTOCOL_VERSION, type ConnectorFrame, type HubFrame } from "./connector-protocol";
 import { LaunchError, type ChannelExit, type ChannelOpener, type LaunchSpec, type LogSink, type MessageChannel } from "./types";
 
 /** What the hub needs from the store: connector keys and heartbeats. */
@@ -27,6 +27,15 @@ export interface ConnectorStatus {
 
 const HEARTBEAT_MS = 15_000;
 const OPEN_TIMEOUT_MS = 60_000;
+/** How long a closed channel waits for the connector's `exit` before it is reported exited anyway. */
+const CLOSE_CONFIRM_MS = 10_000;
+/** Invalid frames a connection may send before it is closed as a protocol error. */
+const INVALID_FRAMES_MAX = 20;
+
+export interface ConnectorHubOptions {
+  openTimeoutMs?: number;
+  closeConfirmMs?: number;
+}
 
 /**
  * Connectors dial in here (a WebSocket upgrade on /connect; nothing listens on the user's
@@ -40,10 +49,12 @@ export class ConnectorHub implements ChannelOpener {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 32 * 1024 * 1024 });
   private readonly connections = new Map<string, Connection>();
   private readonly timer: NodeJS.Timeout;
+  private beating = false;
 
   constructor(
     private readonly authority: ConnectorAuthority,
     private readonly heartbeatMs = HEARTBEAT_MS,
+    private readonly options: ConnectorHubOptions = {},
   ) {
     this.timer = setInterval(() => void this.heartbeat(), heartbeatMs);
     this.timer.unref();
@@ -51,16 +62,24 @@ export class ConnectorHub implements ChannelOpener {
 
   /** Handles an upgrade request for /connect: the key in `Authorization: Bearer tgc_…`. */
   async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    // Nothing listens for the socket's errors between the HTTP server handing it over and `ws`
+    // taking it: a client resetting the connection meanwhile (during the key lookup, or while the
+    // 401 is written) would raise an uncaught ECONNRESET/EPIPE and end Toolgate.
+    const onError = () => socket.destroy();
+    socket.on("error", onError);
     const auth = req.headers.authorization;
     const key = typeof auth === "string" && auth.startsWith("Bearer ") ? auth.slice(7).trim() : "";
     const found = key ? await this.authority.verify(key).catch(() => null) : null;
     if (!found) {
-      socket.end("HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nthe connector key is unknown or revoked\n");
+      // Destroyed once written: a client that never closes its side must not hold the socket.
+      if (!socket.destroyed) socket.end("HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nthe connector key is unknown or revoked\n", () => socket.destroy());
       return;
     }
+    if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      socket.off("error", onError);
       const previous = this.connections.get(found.serverId);
-      const conn = new Connection(ws, found.serverId, found.keyId);
+      const conn = new Connection(ws, found.serverId, found.keyId, this.options);
       this.connections.set(found.serverId, conn);
       previous?.end(CLOSE_REPLACED, "a newer connector connected for this server");
       ws.on("close", () => {
@@ -99,18 +118,28 @@ export class ConnectorHub implements ChannelOpener {
   }
 
   private async heartbeat() {
-    for (const c of [...this.connections.values()]) {
-      if (Date.now() - c.lastPong.getTime() > this.heartbeatMs * 2 + 1_000) {
-        c.terminate();
-        continue;
+    // A slow database must not stack runs (each awaits a lookup per connection): skip this one.
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      for (const c of [...this.connections.values()]) {
+        if (Date.now() - c.lastPong.getTime() > this.heartbeatMs * 2 + 1_000) {
+          c.terminate();
+          continue;
+        }
+        // Fails open on purpose: a database hiccup must not cut every connector off (availability);
+        // a revocation on this replica ends its connection at once anyway (disconnectKey), and
+        // elsewhere at the first heartbeat whose lookup succeeds.
+        const valid = await this.authority.stillValid(c.keyId).catch(() => true);
+        if (!valid) {
+          c.end(CLOSE_KEY_REFUSED, "the connector key was revoked");
+          continue;
+        }
+        c.ping();
+        void this.authority.seen(c.serverId, c.lastPong).catch(() => {});
       }
-      const valid = await this.authority.stillValid(c.keyId).catch(() => true);
-      if (!valid) {
-        c.end(CLOSE_KEY_REFUSED, "the connector key was revoked");
-        continue;
-      }
-      c.ping();
-      void this.authority.seen(c.serverId, c.lastPong).catch(() => {});
+    } finally {
+      this.beating = false;
     }
   }
 }
@@ -122,14 +151,33 @@ class Connection {
   hostname: string | null = null;
   private readonly channels = new Map<string, RemoteChannel>();
   private readonly opening = new Map<string, { resolve: (c: RemoteChannel) => void; reject: (e: Error) => void; log: LogSink; timer: NodeJS.Timeout }>();
+  private invalidFrames = 0;
 
   constructor(
     private readonly ws: WebSocket,
     readonly serverId: string,
     readonly keyId: string,
+    private readonly options: ConnectorHubOptions = {},
   ) {
     ws.on("pong", () => (this.lastPong = new Date()));
-    ws.on("message", (data) => this.onFrame(parseFrame<ConnectorFrame>(data)));
+    // A frame ws itself refuses (unmasked, invalid UTF-8, over the size cap) is emitted as an
+    // error, which unheard would end Toolgate; ws closes the connection itself (1002/1007/1009).
+    ws.on("error", () => {});
+    ws.on("message", (data) => {
+      // Frames that arrive after the close began belong to nobody any more.
+      if (!this.alive) return;
+      const frame = parseConnectorFrame(data);
+      if (!frame) {
+        if (++this.invalidFrames >= INVALID_FRAMES_MAX) this.end(CLOSE_PROTOCOL, "too many invalid frames");
+        return;
+      }
+      // A throw here would be an uncaught exception in Toolgate: whatever a connector sends, it must not end the process.
+      try {
+        this.onFrame(frame);
+      } catch (err) {
+        console.error(`toolgate: a connector frame of server ${this.serverId} failed: ${(err as Error).message}`);
+      }
+    });
   }
 
   get alive() {
@@ -145,7 +193,11 @@ class Connection {
   }
 
   end(code: number, reason: string) {
-    this.ws.close(code, reason);
+    try {
+      this.ws.close(code, closeReason(reason));
+    } catch {
+      this.ws.terminate();
+    }
     this.dropChannels(reason.startsWith("the connector") ? reason : `the connector was disconnected: ${reason}`);
   }
 
@@ -156,12 +208,13 @@ class Connection {
 
   openChannel(log: LogSink): Promise<MessageChannel> {
     const ch = randomBytes(8).toString("hex");
+    const openTimeoutMs = this.options.openTimeoutMs ?? OPEN_TIMEOUT_MS;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.opening.delete(ch);
-        reject(new LaunchError(`the connector did not start the server within ${OPEN_TIMEOUT_MS / 1000} s`, "failed"));
+        reject(new LaunchError(`the connector did not start the server within ${openTimeoutMs / 1000} s`, "failed"));
         this.send({ t: "close", ch });
-      }, OPEN_TIMEOUT_MS);
+      }, openTimeoutMs);
       this.opening.set(ch, { resolve, reject, log, timer });
       this.send({ t: "open", ch });
     });
@@ -177,20 +230,21 @@ class Connection {
     this.channels.clear();
   }
 
-  private onFrame(f: ConnectorFrame | null) {
-    if (!f) return;
+  private onFrame(f: ConnectorFrame) {
     switch (f.t) {
       case "hello":
-        if (f.version !== PROTOCOL_VERSION) return this.end(4400, `unsupported connector protocol version ${f.version}`);
-        this.commandLine = [f.command, ...(f.args ?? [])].join(" ").slice(0, 500);
-        this.hostname = String(f.hostname ?? "").slice(0, 200);
+        if (f.version !== PROTOCOL_VERSION) return this.end(CLOSE_PROTOCOL, `unsupported connector protocol version ${f.version}`);
+        this.commandLine = [f.command, ...f.args].join(" ").slice(0, 500);
+        this.hostname = f.hostname.slice(0, 200);
         return;
       case "opened": {
+        // A repeated `opened` of a live channel is ignored; one never asked for (or given up on) is closed.
+        if (this.channels.has(f.ch)) return;
         const o = this.opening.get(f.ch);
         if (!o) return this.send({ t: "close", ch: f.ch });
         this.opening.delete(f.ch);
         clearTimeout(o.timer);
-        const channel = new RemoteChannel(f.ch, f.pid ?? null, (frame) => this.send(frame));
+        const channel = new RemoteChannel(f.ch, f.pid, (frame) => this.send(frame), this.options.closeConfirmMs ?? CLOSE_CONFIRM_MS);
         channel.logTo = o.log;
         this.channels.set(f.ch, channel);
         channel.onExit(() => this.channels.delete(f.ch));
@@ -211,11 +265,11 @@ class Connection {
         return this.channels.get(f.ch)?.received(f.data);
       case "log": {
         const c = this.channels.get(f.ch);
-        c?.logTo?.(f.stream === "stdout" || f.stream === "event" ? f.stream : "stderr", String(f.text), c.pid);
+        c?.logTo?.(f.stream, f.text, c.pid);
         return;
       }
       case "exit":
-        this.channels.get(f.ch)?.exited({ code: f.code ?? null, signal: f.signal ?? null, message: String(f.message ?? "the server process exited") });
+        this.channels.get(f.ch)?.exited({ code: f.code, signal: f.signal, message: f.message || "the server process exited" });
         this.channels.delete(f.ch);
         return;
     }
@@ -228,11 +282,13 @@ class RemoteChannel implements MessageChannel {
   private readonly messageListeners: ((m: string) => void)[] = [];
   private readonly exitListeners: ((e: ChannelExit) => void)[] = [];
   private done: ChannelExit | null = null;
+  private closeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ch: string,
     readonly pid: number | null,
     private readonly sendFrame: (f: HubFrame) => void,
+    private readonly closeConfirmMs = CLOSE_CONFIRM_MS,
   ) {}
 
   send(message: string) {
@@ -246,6 +302,7 @@ class RemoteChannel implements MessageChannel {
   exited(exit: ChannelExit) {
     if (this.done) return;
     this.done = exit;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
     for (const l of this.exitListeners) l(exit);
   }
 
@@ -259,6 +316,10 @@ class RemoteChannel implements MessageChannel {
   }
 
   close() {
-    if (!this.done) this.sendFrame({ t: "close", ch: this.ch });
+    if (this.done || this.closeTimer) return;
+    this.sendFrame({ t: "close", ch: this.ch });
+    // A connector that never confirms (a bug, or a process it cannot stop) must not hold the channel forever.
+    this.closeTimer = setTimeout(() => this.exited({ code: null, signal: null, message: "the server process was stopped (the connector did not confirm it)" }), this.closeConfirmMs);
+    this.closeTimer.unref();
   }
 }

@@ -74,6 +74,9 @@ export async function startToolgate(opts: StartOptions = {}): Promise<RunningToo
     // Connectors (`toolgate connect`) dial in with a WebSocket on /connect.
     const upgradeHandler: UpgradeHandler = (req, socket, head) => {
       if (!isConnectPath(req.url)) return false;
+      // First thing: an unheard socket error (the client resets the connection while the gateway
+      // loads or the key is looked up) would be an uncaught exception that ends Toolgate.
+      socket.on("error", () => socket.destroy());
       getGateway()
         .then((g) => g.connectors.handleUpgrade(req, socket, head))
         .catch(() => socket.destroy());

@@ -8,6 +8,7 @@ import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-
 import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
 import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
+import WebSocket from "ws";
 import { agent, everythingStdio, filesystemStdio, text, until } from "../helpers/stdio-servers";
 
 // Issue 8: a connector server. `toolgate connect` runs server-everything over stdio on "the
@@ -22,6 +23,7 @@ let serverId: string;
 let key: string;
 let token: string;
 const connectors: ChildProcess[] = [];
+const handles: ReturnType<typeof startConnector>[] = [];
 
 function startConnector(withKey = key, url = app.url, run = everythingStdio()): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const { command, args } = run;
@@ -35,7 +37,9 @@ function startConnector(withKey = key, url = app.url, run = everythingStdio()): 
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, output: () => out, exited };
+  const handle = { child, output: () => out, exited };
+  handles.push(handle);
+  return handle;
 }
 
 const server = async () => (await api("GET", `/api/v1/servers/${serverId}`, undefined, bearer(admin))).body.server as { connector: { online: boolean; lastSeenAt: string | null; command: string | null } ; lastSyncAt: string | null };
@@ -147,21 +151,25 @@ describe("a connector server", () => {
   }, 60_000);
 
   it("a newer connector takes over; a revoked key stops its connector for good", async () => {
-    const first = connectors[connectors.length - 1];
+    const first = handles[handles.length - 1];
     const keys = (await api("GET", `/api/v1/servers/${serverId}/connector-keys`, undefined, bearer(admin))).body.items as { id: string; prefix: string }[];
     expect(keys).toHaveLength(1);
     expect(key.startsWith(keys[0].prefix)).toBe(true);
     // A second key; a connector on it replaces the first one's connection, and the first stops.
     const second = await api("POST", `/api/v1/servers/${serverId}/connector-keys`, undefined, bearer(admin));
     expect(second.status).toBe(201);
-    const firstExit = new Promise((resolve) => first.once("exit", resolve));
     const c2 = startConnector(second.body.secret);
     await until("the replacement", async () => c2.output().includes("connected as server"));
-    await firstExit;
+    expect(await first.exited).toBe(1);
+    expect(first.output()).toContain("another connector connected for this server and took over: stopping this one");
     const revoked = await api("DELETE", `/api/v1/servers/${serverId}/connector-keys/${second.body.key.id}`, undefined, bearer(admin));
+    const revokedAt = Date.now();
     expect(revoked.status).toBe(204);
+    // Stopped by the revocation itself (close 4401 with its reason), not by a later reconnection's 401.
     expect(await c2.exited).toBe(1);
-    expect(c2.output()).toMatch(/revoked: stopping|refused the connector key/);
+    expect(Date.now() - revokedAt).toBeLessThan(2_000);
+    expect(c2.output()).toContain("toolgate connect: the connector key was revoked: stopping");
+    expect(c2.output()).not.toContain("refused the connector key");
     await until("offline after the revocation", async () => !(await server()).connector.online);
     const bad = startConnector("tgc_not-a-real-key");
     expect(await bad.exited).toBe(1);
@@ -192,4 +200,68 @@ describe("server-filesystem behind a connector", () => {
     expect(limited.isError).toBe(true);
     await client.close();
   }, 60_000);
+});
+
+// A /connect peer must never be able to end Toolgate: not before authentication (a reset during
+// the key lookup or the 401), nor with a valid key (malformed frames, frames ws refuses).
+describe("/connect against hostile peers", () => {
+  // Next's production server logs an uncaught exception instead of exiting: it counts as a crash.
+  const healthy = async () => {
+    expect(app.child.exitCode).toBeNull();
+    expect((await fetch(`${app.url}/api/health`)).status).toBe(200);
+    expect(app.output()).not.toContain("uncaughtException");
+  };
+  const upgrade = (key: string) =>
+    [`GET /connect HTTP/1.1`, `Host: 127.0.0.1:${app.port}`, "Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13", `Authorization: Bearer ${key}`, "", ""].join("\r\n");
+
+  it("a client that sends an upgrade with a bogus key and resets the connection does not crash Toolgate", async () => {
+    // Reset at once and after 1–10 ms: while the key is looked up, and while the 401 is written.
+    for (let i = 0; i < 40; i++) {
+      const s = net.connect(app.port, "127.0.0.1");
+      s.on("error", () => {});
+      await new Promise((r) => s.once("connect", r));
+      s.write(upgrade("tgc_x"));
+      if (i % 10) await new Promise((r) => setTimeout(r, i % 10));
+      s.resetAndDestroy();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    await healthy();
+  });
+
+  it("malformed frames from a valid key are dropped; Toolgate survives and the connection keeps working", async () => {
+    const created = (await api("POST", "/api/v1/servers", { name: "garbage-peer", kind: "connector" }, bearer(admin))).body;
+    const id = created.server.id as string;
+    const open = async () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${app.port}/connect`, { headers: { authorization: `Bearer ${created.connectorKey.secret}` } });
+      ws.on("error", () => {});
+      const closed = new Promise<{ code: number; reason: string }>((r) => ws.on("close", (code, reason) => r({ code, reason: reason.toString() })));
+      await new Promise((r, j) => (ws.once("open", r), ws.once("unexpected-response", (_q, res) => j(new Error(`HTTP ${res.statusCode}`)))));
+      return { ws, closed };
+    };
+    const a = await open();
+    for (const bad of [
+      { t: "hello", version: 1, args: 5 },
+      { t: "hello", version: "v".repeat(150) },
+      { t: "failed", ch: "x", message: 5 },
+      { t: "log", ch: "x", stream: "stderr", text: { a: 1 }, pid: null },
+      { t: "exit", ch: "x", code: null, signal: null, message: ["x"] },
+      { t: "opened", ch: "never-asked", pid: 1 },
+      "garbage",
+    ]) {
+      a.ws.send(typeof bad === "string" ? bad : JSON.stringify(bad));
+    }
+    a.ws.send(JSON.stringify({ t: "hello", version: 1, command: "after-garbage", args: [], hostname: "h" }));
+    await until("the valid hello after the garbage", async () => (await api("GET", `/api/v1/servers/${id}`, undefined, bearer(admin))).body.server.connector.command === "after-garbage");
+    await healthy();
+    // Another protocol version: closed with a reason that fits a close frame.
+    a.ws.send(JSON.stringify({ t: "hello", version: 123456789 }));
+    const closed = await a.closed;
+    expect(closed.code).toBe(4400);
+    expect(closed.reason).toMatch(/^unsupported connector protocol version/);
+    // Frames ws itself refuses (invalid UTF-8): the connection ends, Toolgate does not.
+    const b = await open();
+    b.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
+    expect((await b.closed).code).toBe(1007);
+    await healthy();
+  });
 });
