@@ -40,3 +40,25 @@ describe("draftReducer", () => {
     expect(draftReducer(s, { type: "undo" }).future).toHaveLength(2);
   });
 });
+
+describe("draftReducer with the server's tools", () => {
+  const tools = new Map([["manage_jobs", { inputSchema: { type: "object", properties: { operation: { type: "string", enum: ["get-job", "delete-job"] } } } }]]);
+  const doc = (op: string) => prettyPolicy({ version: "1", default: "deny", tools: { manage_jobs: { operations: { [op]: { action: "require_approval" } } } } });
+
+  it("checks operation names against the tool's enum once the inventory is known, as publishing does", () => {
+    const typo = draftReducer(initialDraft(doc("delete-jbo")), { type: "tools", tools });
+    expect(typo.errors).toEqual([expect.objectContaining({ path: "/tools/manage_jobs/operations/delete-jbo", message: expect.stringContaining("delete-job") })]);
+    const fixed = draftReducer(typo, { type: "type", text: doc("delete-job"), at: 1 });
+    expect(fixed.errors).toEqual([]);
+    expect(fixed.doc.tools?.manage_jobs).toBeDefined();
+  });
+
+  it("without the inventory, the same text is not refused for its operation names", () => {
+    expect(initialDraft(doc("delete-jbo")).errors).toEqual([]);
+  });
+
+  it("keeps the tools across a load", () => {
+    const withTools = draftReducer(initialDraft(doc("get-job")), { type: "tools", tools });
+    expect(draftReducer(withTools, { type: "load", text: doc("nope") }).errors).toHaveLength(1);
+  });
+});

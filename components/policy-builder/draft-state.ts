@@ -1,5 +1,6 @@
 import { validatePolicyText } from "@/gateway/policy/validate";
 import type { PolicyDocument } from "@/gateway/policy/schema";
+import type { KnownTools } from "@/gateway/policy";
 import { prettyPolicy, type LocatedError } from "@/components/servers/policy-json";
 import { fromDocument, toDocument, type BuilderModel } from "./model";
 
@@ -17,6 +18,11 @@ export interface DraftState {
   future: string[];
   /** When the last JSON keystroke was taken: keystrokes close together are one undo step. */
   typedAt: number;
+  /**
+   * The server's tools (their input schemas), once the inventory has loaded: `operations` names
+   * are then checked against each tool's enum while typing, as publishing checks them.
+   */
+  tools?: KnownTools;
 }
 
 export type DraftAction =
@@ -25,20 +31,21 @@ export type DraftAction =
   | { type: "replace"; text: string }
   | { type: "load"; text: string }
   | { type: "undo" }
-  | { type: "redo" };
+  | { type: "redo" }
+  | { type: "tools"; tools: KnownTools };
 
 const HISTORY_MAX = 200;
 const TYPING_MERGE_MS = 800;
 
 export const STARTER_DOCUMENT: PolicyDocument = { version: "1", default: "deny", tools: {} };
 
-export function initialDraft(text: string): DraftState {
-  return withText({ text: "", doc: STARTER_DOCUMENT, errors: [], past: [], future: [], typedAt: 0 }, text);
+export function initialDraft(text: string, tools?: KnownTools): DraftState {
+  return withText({ text: "", doc: STARTER_DOCUMENT, errors: [], past: [], future: [], typedAt: 0, tools }, text);
 }
 
-/** Sets the text, validating it; the document follows only when the text is valid. */
+/** Sets the text, validating it (with the server's tools when known); the document follows only when the text is valid. */
 function withText(state: DraftState, text: string): DraftState {
-  const checked = validatePolicyText(text);
+  const checked = validatePolicyText(text, { tools: state.tools });
   if (checked.ok) return { ...state, text, doc: checked.policy, errors: [] };
   return { ...state, text, errors: checked.errors.map((e) => ({ path: e.path, message: e.message, line: e.line, column: e.column })) };
 }
@@ -64,7 +71,9 @@ export function draftReducer(state: DraftState, action: DraftAction): DraftState
       if (action.text === state.text) return state;
       return withText({ ...state, past: pushed(state), future: [], typedAt: 0 }, action.text);
     case "load":
-      return initialDraft(action.text);
+      return initialDraft(action.text, state.tools);
+    case "tools":
+      return withText({ ...state, tools: action.tools }, state.text);
     case "undo": {
       if (state.past.length === 0) return state;
       const text = state.past[state.past.length - 1];

@@ -37,6 +37,10 @@ export function PolicyBuilder({ serverId, canPublish }: { serverId: string; canP
 
   const publishedText = policy.data?.document != null ? prettyPolicy(policy.data.document) : null;
   const [state, dispatch] = useReducer(draftReducer, null, () => initialDraft(prettyPolicy(STARTER_DOCUMENT)));
+  // Once the inventory is here, operation names are checked against the tools' enums as the JSON is typed.
+  useEffect(() => {
+    if (tools.data) dispatch({ type: "tools", tools: new Map(tools.data.map((t) => [t.name, { inputSchema: (t.inputSchema ?? undefined) as Record<string, unknown> | undefined }])) });
+  }, [tools.data]);
   const [ready, setReady] = useState(false);
   const [baseVersion, setBaseVersion] = useState<number | null>(null);
 
