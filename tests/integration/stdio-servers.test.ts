@@ -7,6 +7,7 @@ import { freshDatabase } from "../helpers/postgres";
 import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
 import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http";
 import { agent, everythingStdio, filesystemStdio, text, until } from "../helpers/stdio-servers";
+import { runInspectorCli } from "../helpers/mcp-peers";
 
 // Issue 8: command servers. Real stdio MCP servers (server-filesystem on a temp dir,
 // server-everything) registered as commands, run by Toolgate, reached by an SDK client through
@@ -113,6 +114,16 @@ describe("server-everything as a command server", () => {
     serverId = created.server.id;
     await publish(serverId, { version: "1", default: "allow" });
     token = await grant(serverId);
+  }, 60_000);
+
+  it("the Inspector CLI, a third-party client, lists and calls its tools through the gateway", async () => {
+    const headers = { Authorization: `Bearer ${token}` };
+    const list = await runInspectorCli(mcpUrl(serverId), { transport: "http", method: "tools/list", headers });
+    expect(list.exitCode, list.stderr).toBe(0);
+    expect((list.json as { tools: { name: string }[] }).tools.map((t) => t.name)).toEqual(expect.arrayContaining(["echo", "get-env"]));
+    const call = await runInspectorCli(mcpUrl(serverId), { transport: "http", method: "tools/call", headers, args: ["--tool-name", "echo", "--tool-arg", "message=from the inspector"] });
+    expect(call.exitCode, call.stderr).toBe(0);
+    expect(JSON.stringify(call.json)).toContain("from the inspector");
   }, 60_000);
 
   it("runs the process with its own environment and none of Toolgate's secrets", async () => {
