@@ -121,6 +121,15 @@ test("a command server runs server-everything over stdio; a connector server goe
       const atBottom = await log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 24);
       expect(atBottom).toBe(true);
       await shootWidths(page, "stdio-command-processes");
+      // An admin stops it: the row goes, the log says so, and the agent's next call is told why.
+      await row.getByRole("button", { name: /^Stop process/ }).click();
+      await expect(row).toHaveCount(0);
+      await expect(log).toContainText("stopped by an admin");
+      const after = await client.callTool({ name: "echo", arguments: { message: "again" } }).then(
+        () => "passed",
+        (e: Error) => e.message,
+      );
+      expect(after).toMatch(/stopped by an admin/);
     } finally {
       await client.close();
     }

@@ -5,6 +5,8 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/alert";
 import { cn } from "@/components/ui/cn";
 import { apiFetch } from "@/lib/client/api";
+import { Button } from "@/components/ui/button";
+import { useApiMutation } from "@/lib/client/use-api-mutation";
 import { timeAgo } from "./format";
 import { PROCESS_MODE_LABELS, serverKeys, type Server, type ServerProcess } from "./types";
 
@@ -15,9 +17,11 @@ const COLUMNS: [string, string][] = [
   ["Started", "px-3"],
   ["Last active", "w-full px-5"],
 ];
+const ACTION_COLUMN: [string, string] = ["", "px-5"];
 
 /** The server's running processes (pid, sessions, started, last active), refreshed every 3 s. */
-export function ProcessesPanel({ server }: { server: Server }) {
+export function ProcessesPanel({ server, canWrite }: { server: Server; canWrite: boolean }) {
+  const stop = useApiMutation((processId: string) => apiFetch(`/api/v1/servers/${server.id}/processes/${processId}`, { method: "DELETE" }), [serverKeys.processes(server.id)]);
   const processes = useQuery({
     queryKey: serverKeys.processes(server.id),
     queryFn: () => apiFetch<{ items: ServerProcess[] }>(`/api/v1/servers/${server.id}/processes`).then((r) => r.items),
@@ -40,6 +44,11 @@ export function ProcessesPanel({ server }: { server: Server }) {
           <Alert tone="error">Could not load the processes: {processes.error.message}</Alert>
         </div>
       )}
+      {stop.error && (
+        <div className="px-5 pt-4">
+          <Alert tone="error">Could not stop the process: {stop.error.message}</Alert>
+        </div>
+      )}
       {processes.isPending && <div className="m-5 h-10 animate-pulse rounded-md bg-zinc-100" aria-busy="true" aria-label="Loading processes" />}
       {processes.isSuccess && items.length === 0 && (
         <p className="px-5 py-4 text-sm text-zinc-600">
@@ -53,7 +62,7 @@ export function ProcessesPanel({ server }: { server: Server }) {
           <table className="w-full text-left text-sm" aria-label="Processes">
             <thead className="border-b border-zinc-200 bg-zinc-50 text-xs font-medium tracking-wide text-zinc-500 uppercase">
               <tr>
-                {COLUMNS.map(([label, cls]) => (
+                {(canWrite ? [...COLUMNS, ACTION_COLUMN] : COLUMNS).map(([label, cls]) => (
                   <th key={label} scope="col" className={cn("py-2 font-medium", cls)}>
                     {label}
                   </th>
@@ -72,6 +81,20 @@ export function ProcessesPanel({ server }: { server: Server }) {
                   <td className="px-5 py-2.5 whitespace-nowrap text-zinc-700" title={new Date(p.lastActiveAt).toLocaleString()}>
                     {timeAgo(p.lastActiveAt)}
                   </td>
+                  {canWrite && (
+                    <td className="px-5 py-1.5 text-right">
+                      <Button
+                        variant="secondary"
+                        className="py-1 text-xs"
+                        busy={stop.isPending && stop.variables === p.id}
+                        aria-label={`Stop process ${p.pid ?? p.id}`}
+                        title="Stops it now: its sessions end and their agents are told to start new ones"
+                        onClick={() => stop.mutate(p.id)}
+                      >
+                        Stop
+                      </Button>
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -13,7 +13,7 @@ export function ServerRuntime({ initial, publicUrl, canWrite }: { initial: Serve
   return (
     <div className="space-y-6">
       {server.kind === "connector" && <ConnectorPanel server={server} publicUrl={publicUrl} canWrite={canWrite} />}
-      <ProcessesPanel server={server} />
+      <ProcessesPanel server={server} canWrite={canWrite} />
       {canWrite ? (
         <LogsPanel serverId={server.id} />
       ) : (

@@ -122,7 +122,9 @@ class LocalChannel implements MessageChannel {
       ? "the server process was stopped"
       : `the server process exited ${signal ? `on signal ${signal}` : `with code ${code}`}${this.lastStderr ? ` (last stderr line: ${this.lastStderr})` : ""}`;
     this.exited = { code, signal, message };
-    this.log("event", signal ? `exited on signal ${signal}` : `exited with code ${code}`, this.pid);
+    const how = signal ? `on signal ${signal}` : `with code ${code}`;
+    // A stop Toolgate asked for is not a crash: the log says which it was.
+    this.log("event", this.closing ? `stopped (exited ${how})` : `exited ${how}`, this.pid);
     for (const l of this.exitListeners) l(this.exited);
   }
 

@@ -93,6 +93,16 @@ export class StdioHost {
     }));
   }
 
+  /** Stops one process of a server (an admin's decision); false when it is not running here. */
+  stopProcess(serverId: string, processId: string, reason: string): boolean {
+    const p = [...(this.processes.get(serverId) ?? [])].find((x) => x.id === processId);
+    if (!p || p.exited) return false;
+    this.logs.append(serverId, "event", `stopped by an admin`, p.pid);
+    for (const s of [...p.sessions]) (s as HostSession).close(reason);
+    p.stop();
+    return true;
+  }
+
   /** Stops every process of a server (its settings changed, or it was deleted: then its log goes too). */
   stopServer(serverId: string, reason: string, opts: { forget?: boolean } = {}) {
     for (const s of [...this.sessions.values()]) if (s.serverId === serverId) s.close(reason);

@@ -335,6 +335,17 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: { description: "The processes", schema: "ServerProcessList" } },
   },
   {
+    method: "DELETE",
+    path: "/api/v1/servers/{id}/processes/{processId}",
+    operationId: "stopServerProcess",
+    tag: "Servers",
+    summary: "Stop a process",
+    description: "Its sessions end; their clients are told the process was stopped by an admin and start new ones.",
+    auth: { kind: "org", permission: "servers.write" },
+    params: { ...SERVER_ID, processId: "process id (`proc_…`, from the list)" },
+    responses: { 204: { description: "Stopped" } },
+  },
+  {
     method: "GET",
     path: "/api/v1/servers/{id}/logs",
     operationId: "serverLogs",

@@ -50,3 +50,8 @@ export async function processesOf(serverId: string) {
 export async function logsOf(serverId: string, after: number, limit: number) {
   return (await getGateway()).stdio.logs.read(serverId, after, limit);
 }
+
+/** Stops one of a server's processes on this replica; false when none runs with that id. */
+export async function stopProcess(serverId: string, processId: string) {
+  return (await getGateway()).stdio.stopProcess(serverId, processId, "the server process was stopped by an admin; start a new session");
+}

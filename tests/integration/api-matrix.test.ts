@@ -8,6 +8,8 @@ import type { ToolgateProcess } from "../helpers/toolgate-process";
 import type { TestUpstream } from "../helpers/test-upstream";
 import { startTestbed, type Testbed } from "../helpers/testbed";
 import { basic, bearer, signInSession, uniqueEmail, PASSWORD, type JsonResponse } from "../helpers/http";
+import { spawnConnector, until } from "../helpers/stdio-servers";
+import type { ChildProcess } from "node:child_process";
 
 // Every route of the API registry (lib/openapi/routes.ts) held to the statuses its shape implies:
 // its success, 400 for a bad body or query, 401 without valid credentials, 403 for a caller the
@@ -61,7 +63,10 @@ const ids = {} as {
   approvalToDeny: string;
   connectorServer: string;
   connectorKeyToRevoke: string;
+  runningProcess: string;
+  liveConnectorServer: string;
 };
+let liveConnector: ChildProcess | undefined;
 const published = { version: "1", default: "deny", tools: { echo: {}, create_charge: { action: "require_approval" } } };
 
 async function signUp(tag: string, inviteToken?: string) {
@@ -124,6 +129,15 @@ beforeAll(async () => {
   const connector = await api("POST", "/api/v1/servers", { name: "matrix connector", kind: "connector" }, bearer(keys.admin));
   ids.connectorServer = connector.body.server.id;
   ids.connectorKeyToRevoke = connector.body.connectorKey.id;
+  // A process to stop: a second connector server, its connector running server-everything, one session open.
+  const live = await api("POST", "/api/v1/servers", { name: "matrix live connector", kind: "connector" }, bearer(keys.admin));
+  liveConnector = spawnConnector(app.url, live.body.connectorKey.secret).child;
+  await until("the connector online", async () => (await api("GET", `/api/v1/servers/${live.body.server.id}`, undefined, bearer(keys.admin))).body.server.connector.online);
+  const liveGrant = (await api("POST", `/api/v1/servers/${live.body.server.id}/grants`, { label: "matrix" }, bearer(keys.admin))).body.token as string;
+  const session = new Client({ name: "matrix-live", version: "1.0.0" });
+  await session.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp/${live.body.server.id}`), { requestInit: { headers: bearer(liveGrant) } }));
+  ids.liveConnectorServer = live.body.server.id;
+  ids.runningProcess = (await until("its process", async () => (await api("GET", `/api/v1/servers/${live.body.server.id}/processes`, undefined, bearer(keys.admin))).body.items[0]?.id)) as string;
   expect((await api("PUT", `/api/v1/servers/${ids.server}/policy`, { document: published }, bearer(keys.admin))).status).toBe(200);
   const grant = async (label: string) => (await api("POST", `/api/v1/servers/${ids.server}/grants`, { label }, bearer(keys.admin))).body as { id: string; token: string };
   const inUse = await grant("in use");
@@ -159,6 +173,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  liveConnector?.kill("SIGKILL");
   await bed?.close();
 });
 
@@ -223,6 +238,10 @@ const cases: Record<string, Case> = {
   },
   "GET /api/v1/servers/kinds": { ok: () => ({ path: "/api/v1/servers/kinds" }) },
   "GET /api/v1/servers/{id}/processes": { ok: () => ({ path: `/api/v1/servers/${ids.connectorServer}/processes` }), missing: () => ({ path: "/api/v1/servers/srv_nope/processes" }) },
+  "DELETE /api/v1/servers/{id}/processes/{processId}": {
+    ok: () => ({ path: `/api/v1/servers/${ids.liveConnectorServer}/processes/${ids.runningProcess}` }),
+    missing: () => ({ path: `/api/v1/servers/${ids.liveConnectorServer}/processes/proc_nope` }),
+  },
   "GET /api/v1/servers/{id}/logs": {
     ok: () => ({ path: `/api/v1/servers/${ids.connectorServer}/logs?after=0` }),
     bad: () => ({ path: `/api/v1/servers/${ids.connectorServer}/logs?after=-1` }),

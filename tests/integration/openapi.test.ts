@@ -11,6 +11,7 @@ import { freshDatabase } from "../helpers/postgres";
 import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-process";
 import { startTestUpstream, type TestUpstream } from "../helpers/test-upstream";
 import { apiClient, basic, bearer, uniqueEmail, PASSWORD, type JsonResponse } from "../helpers/http";
+import { spawnConnector, until } from "../helpers/stdio-servers";
 
 // The OpenAPI document: valid 3.1 in structure, every $ref resolving, every route file of
 // app/api/v1 described (a new route without docs fails here), and the responses of a running
@@ -326,6 +327,26 @@ describe("a running Toolgate answers as documented", () => {
     conforms("DELETE", "/api/v1/servers/{id}/connector-keys/{keyId}", await api("DELETE", `/api/v1/servers/${cid}/connector-keys/${newKey.body.key.id}`, undefined, a));
     conforms("DELETE", "/api/v1/servers/{id}/connector-keys/{keyId}", await api("DELETE", `/api/v1/servers/${cid}/connector-keys/ckey_nope`, undefined, a));
     conforms("GET", "/api/v1/servers", await api("GET", "/api/v1/servers", undefined, v));
+    // A running process (the connector runs server-everything; one session open), then stopped.
+    const live = spawnConnector(app.url, connector.body.connectorKey.secret).child;
+    try {
+      await until("the connector online", async () => (await api("GET", `/api/v1/servers/${cid}`, undefined, v)).body.server.connector.online);
+      const grantToken = (await api("POST", `/api/v1/servers/${cid}/grants`, { label: "docs" }, a)).body.token as string;
+      const session = new Client({ name: "docs-live", version: "1.0.0" });
+      await session.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp/${cid}`), { requestInit: { headers: bearer(grantToken) } }));
+      const running = await until("its process", async () => {
+        const r = await api("GET", `/api/v1/servers/${cid}/processes`, undefined, v);
+        return r.body.items.length > 0 && r;
+      });
+      conforms("GET", "/api/v1/servers/{id}/processes", running);
+      conforms("GET", "/api/v1/servers/{id}", await api("GET", `/api/v1/servers/${cid}`, undefined, v));
+      conforms("DELETE", "/api/v1/servers/{id}/processes/{processId}", await api("DELETE", `/api/v1/servers/${cid}/processes/${running.body.items[0].id}`, undefined, a));
+      conforms("DELETE", "/api/v1/servers/{id}/processes/{processId}", await api("DELETE", `/api/v1/servers/${cid}/processes/${running.body.items[0].id}`, undefined, a));
+      conforms("GET", "/api/v1/servers/{id}/logs", await api("GET", `/api/v1/servers/${cid}/logs`, undefined, a));
+      await session.close();
+    } finally {
+      live.kill("SIGKILL");
+    }
 
     conforms("GET", "/api/v1/servers/{id}/policy", await api("GET", `/api/v1/servers/${id}/policy`, undefined, v));
     conforms("GET", "/api/v1/servers/{id}/policy/versions", await api("GET", `/api/v1/servers/${id}/policy/versions`, undefined, v));

@@ -280,6 +280,24 @@ describe("process lifecycle", () => {
     await client.close();
   }, 30_000);
 
+  it("an admin stops a process: its session is told why, a viewer may not", async () => {
+    const { server } = await addServer({ ...everythingStdio(), sync: false });
+    await publish(server.id, { version: "1", default: "allow" });
+    const client = await agent(mcpUrl(server.id), await grant(server.id));
+    const [proc] = (await api("GET", `/api/v1/servers/${server.id}/processes`, undefined, bearer(viewer))).body.items as { id: string }[];
+    expect((await api("DELETE", `/api/v1/servers/${server.id}/processes/${proc.id}`, undefined, bearer(viewer))).status).toBe(403);
+    expect((await api("DELETE", `/api/v1/servers/${server.id}/processes/${proc.id}`, undefined, bearer(admin))).status).toBe(204);
+    const after = await client.callTool({ name: "echo", arguments: { message: "x" } }).then(
+      () => "passed",
+      (e: Error) => e.message,
+    );
+    expect(after).toMatch(/stopped by an admin; start a new session/);
+    expect((await api("DELETE", `/api/v1/servers/${server.id}/processes/${proc.id}`, undefined, bearer(admin))).status).toBe(404);
+    const log = (await api("GET", "/api/v1/audit/admin", undefined, bearer(admin))).body.items as { action: string; targetId: string }[];
+    expect(log.some((e) => e.action === "server.process_stopped" && e.targetId === server.id)).toBe(true);
+    await client.close();
+  });
+
   it("a command that does not exist: the agent and the sync say so", async () => {
     const created = await addServer({ command: "definitely-not-a-command-xyz", args: [] });
     expect(created.sync.ok).toBe(false);
