@@ -143,7 +143,7 @@ describe("toolgate servers", () => {
     const list = await toolgate(["servers", "list"]);
     expect(list.code).toBe(0);
     const [header, row] = list.stdout.trim().split("\n");
-    expect(header).toMatch(/^ID\s+NAME\s+TOOLS\s+GRANTS\s+SYNCED\s+URL$/);
+    expect(header).toMatch(/^ID\s+NAME\s+KIND\s+TOOLS\s+GRANTS\s+SYNCED\s+URL \/ COMMAND$/);
     expect(row).toContain(serverId);
     expect(row).toContain("test upstream");
     expect(row).toMatch(/\s7\s+0\s+\d+ s ago\s/);
@@ -170,6 +170,19 @@ describe("toolgate servers", () => {
     expect(badUrl.code).toBe(1);
     expect(badUrl.stderr).toContain("url: ");
     expect((await toolgate(["servers", "add", "--name", "x", "--url", upstream.url, "--header", "no colon"])).code).toBe(2);
+    // Command and connector servers (this Toolgate has command servers off: refused with the reason).
+    const cmd = await toolgate(["servers", "add", "--name", "cli-cmd", "--env", "API_TOKEN=t0k", "--shared", "--", "node", "server.js", "-y"]);
+    expect(cmd.code).toBe(1);
+    expect(cmd.stderr).toContain("command servers are turned off on this Toolgate");
+    expect((await toolgate(["servers", "add", "--name", "x", "--url", "http://a", "--", "node"])).code).toBe(2);
+    expect((await toolgate(["servers", "add", "--name", "x", "stray"])).stderr).toContain("after `--`");
+    const conn = await toolgate(["servers", "add", "--name", "cli-laptop", "--connector", "--idle-timeout", "60"]);
+    expect(conn.code, conn.stderr).toBe(0);
+    expect(conn.stdout.trim()).toMatch(/^srv_/);
+    expect(conn.stderr).toMatch(/connector key \(shown once\): tgc_/);
+    expect(conn.stderr).toMatch(/toolgate connect --url http:\/\/(127\.0\.0\.1|localhost):\d+ --key tgc_\S+ -- <command>/);
+    const listed = await toolgate(["servers", "list"]);
+    expect(listed.stdout).toMatch(/cli-laptop\s+connector\s+0\s+0\s+never\s+connector, offline/);
     expect((await toolgate(["servers", "frobnicate"])).code).toBe(2);
     const help = await toolgate(["servers", "--help"]);
     expect(help).toMatchObject({ code: 0, stdout: expect.stringContaining("toolgate servers add --name NAME --url URL") });
