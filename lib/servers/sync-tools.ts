@@ -73,19 +73,8 @@ function definitionOf(t: DiscoveredTool) {
 
 async function applyDiscovery(db: Db, server: { id: string; lastSyncAt: Date | null; reviewChangedTools: boolean }, tools: DiscoveredTool[]) {
   const now = new Date();
-  const baseline = server.lastSyncAt === null || !server.reviewChangedTools;
-  const existing = new Map((await db.tool.findMany({ where: { serverId: server.id } })).map((t) => [t.name, t]));
-  const added: string[] = [];
-  const changed: string[] = [];
-  // Everything is worked out first; the transaction then writes new tools in one statement and
-  // unchanged ones in another (a server with 500 tools wrote 500 statements one by one and could
-  // overrun the transaction's time limit on a busy machine).
-  const creates: Prisma.ToolCreateManyInput[] = [];
-  const updates: { id: string; data: Prisma.ToolUpdateInput }[] = [];
-  const unchanged: string[] = [];
-  for (const t of tools) {
-    const def = definitionOf(t);
-    const hash = sha256(canonicalJson(def));
+  // Rated and hashed before the transaction: it only holds its lock for the writes.
+  const rated = tools.map((t) => {
     const risk = classifyTool({ name: t.name, description: t.description, inputSchema: t.inputSchema, annotations: t.annotations });
     const data = {
       title: t.title ?? null,
@@ -93,36 +82,53 @@ async function applyDiscovery(db: Db, server: { id: string; lastSyncAt: Date | n
       inputSchema: (t.inputSchema ?? null) as Prisma.InputJsonValue,
       outputSchema: (t.outputSchema ?? null) as Prisma.InputJsonValue,
       annotations: (t.annotations ?? null) as Prisma.InputJsonValue,
-      definitionHash: hash,
+      definitionHash: sha256(canonicalJson(definitionOf(t))),
       riskCategory: risk.category,
       riskLevel: risk.level,
       riskReasons: risk.reasons as Prisma.InputJsonValue,
       lastSeenAt: now,
       removedAt: null,
     };
-    const old = existing.get(t.name);
-    if (!old) {
-      added.push(t.name);
-      creates.push({ ...data, serverId: server.id, name: t.name, reviewedAt: baseline ? now : null });
-    } else if (old.definitionHash !== hash) {
-      changed.push(t.name);
-      const previous = { name: old.name, title: old.title, description: old.description, inputSchema: old.inputSchema, outputSchema: old.outputSchema, annotations: old.annotations };
-      updates.push({ id: old.id, data: { ...data, changedAt: now, previousDefinition: previous as Prisma.InputJsonValue, reviewedAt: baseline ? now : null } });
-    } else {
-      unchanged.push(old.id);
-    }
-  }
-  const seen = new Set(tools.map((t) => t.name));
-  const gone = [...existing.values()].filter((t) => !seen.has(t.name) && !t.removedAt).map((t) => t.id);
+    return { name: t.name, data };
+  });
+  const added: string[] = [];
+  const changed: string[] = [];
+  const removed: string[] = [];
   await db.$transaction(
     async (tx) => {
+      // One sync of a server at a time: two at once (a connector's sync on connect and a person's
+      // click) would both insert the same new tools, and the second would fail on the unique name.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('toolgate:sync:' || ${server.id}))`;
+      const fresh = await tx.server.findUnique({ where: { id: server.id }, select: { lastSyncAt: true, reviewChangedTools: true } });
+      const baseline = (fresh?.lastSyncAt ?? server.lastSyncAt) === null || !(fresh?.reviewChangedTools ?? server.reviewChangedTools);
+      const existing = new Map((await tx.tool.findMany({ where: { serverId: server.id } })).map((t) => [t.name, t]));
+      // Worked out first, then new tools written in one statement and unchanged ones in another
+      // (a server with 500 tools wrote 500 statements one by one and could overrun the time limit).
+      const creates: Prisma.ToolCreateManyInput[] = [];
+      const updates: { id: string; data: Prisma.ToolUpdateInput }[] = [];
+      const unchanged: string[] = [];
+      for (const { name, data } of rated) {
+        const old = existing.get(name);
+        if (!old) {
+          added.push(name);
+          creates.push({ ...data, serverId: server.id, name, reviewedAt: baseline ? now : null });
+        } else if (old.definitionHash !== data.definitionHash) {
+          changed.push(name);
+          const previous = { name: old.name, title: old.title, description: old.description, inputSchema: old.inputSchema, outputSchema: old.outputSchema, annotations: old.annotations };
+          updates.push({ id: old.id, data: { ...data, changedAt: now, previousDefinition: previous as Prisma.InputJsonValue, reviewedAt: baseline ? now : null } });
+        } else {
+          unchanged.push(old.id);
+        }
+      }
+      const seen = new Set(rated.map((t) => t.name));
+      const gone = [...existing.values()].filter((t) => !seen.has(t.name) && !t.removedAt);
+      removed.push(...gone.map((t) => t.name));
       if (creates.length) await tx.tool.createMany({ data: creates });
       for (const u of updates) await tx.tool.update({ where: { id: u.id }, data: u.data });
       if (unchanged.length) await tx.tool.updateMany({ where: { id: { in: unchanged } }, data: { lastSeenAt: now, removedAt: null } });
-      if (gone.length) await tx.tool.updateMany({ where: { id: { in: gone } }, data: { removedAt: now } });
+      if (gone.length) await tx.tool.updateMany({ where: { id: { in: gone.map((t) => t.id) } }, data: { removedAt: now } });
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
-  const removed = [...existing.values()].filter((t) => !tools.some((d) => d.name === t.name) && !t.removedAt).map((t) => t.name);
   return { added, changed, removed };
 }

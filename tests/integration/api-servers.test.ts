@@ -94,6 +94,17 @@ describe("servers", () => {
     expect(of(on.body.server.id)).toEqual([["server.created", true]]);
   });
 
+  it("two syncs of one server at once both succeed, and list each tool once", async () => {
+    // A connector's sync on connect and a person's click can meet; the second used to fail (500)
+    // on the tools the first had just inserted.
+    const s = (await api("POST", "/api/v1/servers", { name: "concurrent sync", url: upstream.url, sync: false }, bearer(k.a))).body.server;
+    const [one, two, three] = await Promise.all([1, 2, 3].map(() => api("POST", `/api/v1/servers/${s.id}/sync`, undefined, bearer(k.a))));
+    expect([one.status, two.status, three.status]).toEqual([200, 200, 200]);
+    expect([one, two, three].map((r) => r.body.added.length).sort((a, b) => b - a)).toEqual([one.body.total, 0, 0]);
+    const tools = (await api("GET", `/api/v1/servers/${s.id}/tools`, undefined, bearer(k.a))).body.items as { name: string }[];
+    expect(tools).toHaveLength(one.body.total);
+  });
+
   it("PATCH and DELETE: admins only, 404 for unknown ids", async () => {
     const s = (await api("POST", "/api/v1/servers", { name: "temp", url: upstream.url, sync: false }, bearer(k.a))).body.server;
     expect((await api("PATCH", `/api/v1/servers/${s.id}`, { name: "renamed" }, bearer(k.aViewer))).status).toBe(403);
