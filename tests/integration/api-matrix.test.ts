@@ -133,6 +133,11 @@ beforeAll(async () => {
   const live = await api("POST", "/api/v1/servers", { name: "matrix live connector", kind: "connector" }, bearer(keys.admin));
   liveConnector = spawnConnector(app.url, live.body.connectorKey.secret).child;
   await until("the connector online", async () => (await api("GET", `/api/v1/servers/${live.body.server.id}`, undefined, bearer(keys.admin))).body.server.connector.online);
+  // The sync on connect runs a process of its own for a moment: let it finish, or it would be the one picked below.
+  await until("the sync on connect done", async () => {
+    const [server, procs] = await Promise.all([api("GET", `/api/v1/servers/${live.body.server.id}`, undefined, bearer(keys.admin)), api("GET", `/api/v1/servers/${live.body.server.id}/processes`, undefined, bearer(keys.admin))]);
+    return server.body.server.lastSyncAt !== null && procs.body.items.length === 0;
+  });
   const liveGrant = (await api("POST", `/api/v1/servers/${live.body.server.id}/grants`, { label: "matrix" }, bearer(keys.admin))).body.token as string;
   const session = new Client({ name: "matrix-live", version: "1.0.0" });
   await session.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp/${live.body.server.id}`), { requestInit: { headers: bearer(liveGrant) } }));

@@ -331,6 +331,11 @@ describe("a running Toolgate answers as documented", () => {
     const live = spawnConnector(app.url, connector.body.connectorKey.secret).child;
     try {
       await until("the connector online", async () => (await api("GET", `/api/v1/servers/${cid}`, undefined, v)).body.server.connector.online);
+      // The sync on connect runs a process of its own for a moment: let it finish first.
+      await until("the sync on connect done", async () => {
+        const [server, procs] = await Promise.all([api("GET", `/api/v1/servers/${cid}`, undefined, v), api("GET", `/api/v1/servers/${cid}/processes`, undefined, v)]);
+        return server.body.server.lastSyncAt !== null && procs.body.items.length === 0;
+      });
       const grantToken = (await api("POST", `/api/v1/servers/${cid}/grants`, { label: "docs" }, a)).body.token as string;
       const session = new Client({ name: "docs-live", version: "1.0.0" });
       await session.connect(new StreamableHTTPClientTransport(new URL(`${app.url}/mcp/${cid}`), { requestInit: { headers: bearer(grantToken) } }));
