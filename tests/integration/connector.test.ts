@@ -138,7 +138,8 @@ describe("a connector server", () => {
     await new Promise<void>((r) => relay.listen(0, "127.0.0.1", () => r()));
     try {
       const c = startConnector(key, `http://127.0.0.1:${(relay.address() as AddressInfo).port}`);
-      await until("online through the relay", async () => (await server()).connector.online);
+      // This connector's own connection (not the status of the one killed above, which the hub may not have dropped yet).
+      await until("connected through the relay", async () => c.output().includes("connected as server") && sockets.size > 0 && (await server()).connector.online);
       for (const s of sockets) s.destroy();
       await until("the connector to notice", async () => c.output().includes("reconnecting in"));
       await until("online again, by itself", async () => c.output().split('connected as server').length === 3 && (await server()).connector.online, 20_000);
