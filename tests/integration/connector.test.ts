@@ -99,8 +99,11 @@ describe("a connector server", () => {
 
   it("killed: calls fail fast; restarted: it reconnects and calls work again", async () => {
     const client = await agent(mcpUrl(), token);
-    const pending = client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 30, steps: 30 } });
-    await new Promise((r) => setTimeout(r, 500));
+    // In flight for sure once its first progress notification is back.
+    let progressed: () => void = () => {};
+    const running = new Promise<void>((r) => (progressed = r));
+    const pending = client.callTool({ name: "trigger-long-running-operation", arguments: { duration: 30, steps: 30 } }, undefined, { onprogress: () => progressed() });
+    await running;
     for (const c of connectors) c.kill("SIGKILL");
     const inFlight = await pending.then(
       () => "completed",

@@ -212,8 +212,11 @@ describe("process lifecycle", () => {
     await publish(capped, { version: "1", default: "allow" });
     const t2 = await grant(capped);
     const first = await agent(mcpUrl(capped), t2);
-    const busy = first.callTool({ name: "trigger-long-running-operation", arguments: { duration: 2, steps: 2 } });
-    await new Promise((r) => setTimeout(r, 300));
+    // In flight for sure once its first progress notification is back.
+    let progressed: () => void = () => {};
+    const inFlight = new Promise<void>((r) => (progressed = r));
+    const busy = first.callTool({ name: "trigger-long-running-operation", arguments: { duration: 3, steps: 3 } }, undefined, { onprogress: () => progressed() });
+    await inFlight;
     const refused = await agent(mcpUrl(capped), t2).then(
       () => "connected",
       (e: Error) => e.message,
