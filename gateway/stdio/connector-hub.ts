@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { CLOSE_KEY_REFUSED, CLOSE_PROTOCOL, CLOSE_REPLACED, closeReason, parseConnectorFrame, PROTOCOL_VERSION, type ConnectorFrame, type HubFrame } from "./connector-protocol";
+import { ChannelEvents } from "./channel-events";
 import { LaunchError, type ChannelExit, type ChannelOpener, type LaunchSpec, type LogSink, type MessageChannel } from "./types";
 
 /** What the hub needs from the store: connector keys and heartbeats. */
@@ -277,11 +278,8 @@ class Connection {
 }
 
 /** A process on the connector's machine, seen from Toolgate. */
-class RemoteChannel implements MessageChannel {
+class RemoteChannel extends ChannelEvents implements MessageChannel {
   logTo?: LogSink;
-  private readonly messageListeners: ((m: string) => void)[] = [];
-  private readonly exitListeners: ((e: ChannelExit) => void)[] = [];
-  private done: ChannelExit | null = null;
   private closeTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -289,34 +287,26 @@ class RemoteChannel implements MessageChannel {
     readonly pid: number | null,
     private readonly sendFrame: (f: HubFrame) => void,
     private readonly closeConfirmMs = CLOSE_CONFIRM_MS,
-  ) {}
+  ) {
+    super();
+  }
 
   send(message: string) {
-    if (!this.done) this.sendFrame({ t: "msg", ch: this.ch, data: message });
+    if (!this.exit) this.sendFrame({ t: "msg", ch: this.ch, data: message });
   }
 
   received(data: string) {
-    for (const l of this.messageListeners) l(data);
+    this.emitMessage(data);
   }
 
   exited(exit: ChannelExit) {
-    if (this.done) return;
-    this.done = exit;
+    if (this.exit) return;
     if (this.closeTimer) clearTimeout(this.closeTimer);
-    for (const l of this.exitListeners) l(exit);
-  }
-
-  onMessage(listener: (m: string) => void) {
-    this.messageListeners.push(listener);
-  }
-
-  onExit(listener: (e: ChannelExit) => void) {
-    if (this.done) listener(this.done);
-    else this.exitListeners.push(listener);
+    this.emitExit(exit);
   }
 
   close() {
-    if (this.done || this.closeTimer) return;
+    if (this.exit || this.closeTimer) return;
     this.sendFrame({ t: "close", ch: this.ch });
     // A connector that never confirms (a bug, or a process it cannot stop) must not hold the channel forever.
     this.closeTimer = setTimeout(() => this.exited({ code: null, signal: null, message: "the server process was stopped (the connector did not confirm it)" }), this.closeConfirmMs);

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { ChannelEvents } from "./channel-events";
 import { LineSplitter } from "./line-splitter";
 import { commandRefusal, envRefusal, resolveExecutable, type StdioPolicy } from "./stdio-policy";
-import { LaunchError, type ChannelExit, type ChannelOpener, type LaunchSpec, type LogSink, type MessageChannel } from "./types";
+import { LaunchError, type ChannelOpener, type LaunchSpec, type LogSink, type MessageChannel } from "./types";
 
 // Command servers: the program runs as a child of Toolgate, in its own process group (so that
 // `npx …` and whatever it starts are stopped together), with only a few variables of Toolgate's
@@ -70,11 +71,8 @@ function describeSpawnError(err: NodeJS.ErrnoException, spec: LaunchSpec): strin
   return `could not start \`${spec.command}\`: ${err.message}`;
 }
 
-class LocalChannel implements MessageChannel {
+class LocalChannel extends ChannelEvents implements MessageChannel {
   readonly pid: number | null;
-  private readonly messageListeners: ((m: string) => void)[] = [];
-  private readonly exitListeners: ((e: ChannelExit) => void)[] = [];
-  private exited: ChannelExit | null = null;
   private closing = false;
   private lastStderr = "";
 
@@ -82,12 +80,13 @@ class LocalChannel implements MessageChannel {
     private readonly child: ChildProcess,
     private readonly log: LogSink,
   ) {
+    super();
     this.pid = child.pid ?? null;
     const stdout = new LineSplitter(
       (line) => {
         // MCP servers must write only messages to stdout; anything else goes to the log.
         if (line.charCodeAt(0) !== 123 /* { */ && line.charCodeAt(0) !== 91 /* [ */) return log("stdout", line.slice(0, STDERR_LINE_CAP), this.pid);
-        for (const l of this.messageListeners) l(line);
+        this.emitMessage(line);
       },
       undefined,
       (bytes) => log("event", `dropped a ${bytes}-byte stdout line (over 16 MiB)`, this.pid),
@@ -117,33 +116,24 @@ class LocalChannel implements MessageChannel {
   }
 
   private reportExit(code: number | null, signal: NodeJS.Signals | null) {
-    if (this.exited) return;
+    if (this.exit) return;
     const message = this.closing
       ? "the server process was stopped"
       : `the server process exited ${signal ? `on signal ${signal}` : `with code ${code}`}${this.lastStderr ? ` (last stderr line: ${this.lastStderr})` : ""}`;
-    this.exited = { code, signal, message };
     const how = signal ? `on signal ${signal}` : `with code ${code}`;
     // A stop Toolgate asked for is not a crash: the log says which it was.
     this.log("event", this.closing ? `stopped (exited ${how})` : `exited ${how}`, this.pid);
-    for (const l of this.exitListeners) l(this.exited);
+    this.emitExit({ code, signal, message });
   }
 
+
   send(message: string) {
-    if (this.exited || !this.child.stdin!.writable) return;
+    if (this.exit || !this.child.stdin!.writable) return;
     this.child.stdin!.write(message + "\n");
   }
 
-  onMessage(listener: (m: string) => void) {
-    this.messageListeners.push(listener);
-  }
-
-  onExit(listener: (e: ChannelExit) => void) {
-    if (this.exited) listener(this.exited);
-    else this.exitListeners.push(listener);
-  }
-
   close(now = false) {
-    if (this.exited) return;
+    if (this.exit) return;
     if (now) return this.killGroup("SIGKILL");
     if (this.closing) return;
     this.closing = true;
@@ -157,7 +147,7 @@ class LocalChannel implements MessageChannel {
 
   /** Signals the process group (the leader may be gone while what it started lives on). */
   private killGroup(signal: NodeJS.Signals) {
-    if (this.exited || this.pid === null) return;
+    if (this.exit || this.pid === null) return;
     try {
       process.kill(-this.pid, signal);
     } catch {
