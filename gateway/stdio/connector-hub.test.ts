@@ -5,6 +5,7 @@ import { until } from "../../tests/helpers/stdio-servers";
 import WebSocket from "ws";
 import { ConnectorHub, type ConnectorAuthority } from "./connector-hub";
 import type { LaunchSpec, MessageChannel } from "./types";
+import { MALFORMED_CONNECTOR_FRAMES } from "../../tests/fixtures/malformed-connector-frames";
 
 // The hub in-process behind a real HTTP server, with a fake key store; peers are raw sockets and
 // ws clients. Anything a peer does that throws in the hub is an uncaught exception, which fails
@@ -97,16 +98,7 @@ describe("connector hub: frames from a connector", () => {
   it("drops malformed frames (wrong types, over-long strings, garbage) and stays up; the connection keeps working", async () => {
     const { hub, port, url } = await start();
     const c = await connector(url);
-    for (const bad of [
-      { t: "hello", version: 1, args: 5 },
-      { t: "hello", version: "v".repeat(150) },
-      { t: "failed", ch: "x", message: 5 },
-      { t: "log", ch: "x", stream: "stderr", text: { a: 1 }, pid: null },
-      { t: "exit", ch: "x", code: null, signal: null, message: ["x"] },
-      { t: "opened", ch: "never-asked", pid: 1 },
-      "garbage",
-      "null",
-    ]) {
+    for (const bad of MALFORMED_CONNECTOR_FRAMES) {
       c.sendJson(bad);
     }
     c.sendJson({ t: "hello", version: 1, command: "npx", args: ["server"], hostname: "laptop" });

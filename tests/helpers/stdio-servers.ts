@@ -45,9 +45,9 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined 
   }
 }
 
-/** `toolgate connect` as a user runs it, for a connector server's key: the child and what it printed. */
-export function spawnConnector(url: string, key: string, run = everythingStdio()): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [path.join(ROOT, "bin/toolgate.mjs"), "connect", "--url", url, "--key", key, "--", run.command, ...run.args], {
+/** `toolgate connect` as a user runs it, for a connector server's key: the child, what it printed, its exit code. */
+export function spawnConnector(url: string, key: string, run = everythingStdio(), flags: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [path.join(ROOT, "bin/toolgate.mjs"), "connect", "--url", url, "--key", key, ...flags, "--", run.command, ...run.args], {
     cwd: ROOT,
     env: { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" },
     stdio: ["ignore", "pipe", "pipe"],
@@ -55,5 +55,6 @@ export function spawnConnector(url: string, key: string, run = everythingStdio()
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
-  return { child, output: () => out };
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => out, exited };
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -9,13 +9,13 @@ import { apiClient, basic, bearer, uniqueEmail, PASSWORD } from "../helpers/http
 import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import WebSocket from "ws";
-import { agent, everythingStdio, filesystemStdio, text, until } from "../helpers/stdio-servers";
+import { agent, everythingStdio, filesystemStdio, spawnConnector, text, until } from "../helpers/stdio-servers";
+import { MALFORMED_CONNECTOR_FRAMES } from "../fixtures/malformed-connector-frames";
 
 // Issue 8: a connector server. `toolgate connect` runs server-everything over stdio on "the
 // user's machine" (here, a child process) and dials out to Toolgate; agents reach the server
 // through the gateway under its policy. Killed: calls fail fast; restarted: they work again.
 // Toolgate runs with command servers OFF: a connector needs nothing of that switch.
-const ROOT = path.resolve(import.meta.dirname, "../..");
 let app: ToolgateProcess;
 let api: ReturnType<typeof apiClient>;
 let admin: string;
@@ -23,21 +23,11 @@ let serverId: string;
 let key: string;
 let token: string;
 const connectors: ChildProcess[] = [];
-const handles: ReturnType<typeof startConnector>[] = [];
+const handles: ReturnType<typeof spawnConnector>[] = [];
 
-function startConnector(withKey = key, url = app.url, run = everythingStdio()): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const { command, args } = run;
-  const child = spawn(process.execPath, [path.join(ROOT, "bin/toolgate.mjs"), "connect", "--url", url, "--key", withKey, "--max-backoff", "1", "--", command, ...args], {
-    cwd: ROOT,
-    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/tmp" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  connectors.push(child);
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const handle = { child, output: () => out, exited };
+function startConnector(withKey = key, url = app.url, run = everythingStdio()) {
+  const handle = spawnConnector(url, withKey, run, ["--max-backoff", "1"]);
+  connectors.push(handle.child);
   handles.push(handle);
   return handle;
 }
@@ -243,15 +233,7 @@ describe("/connect against hostile peers", () => {
       return { ws, closed };
     };
     const a = await open();
-    for (const bad of [
-      { t: "hello", version: 1, args: 5 },
-      { t: "hello", version: "v".repeat(150) },
-      { t: "failed", ch: "x", message: 5 },
-      { t: "log", ch: "x", stream: "stderr", text: { a: 1 }, pid: null },
-      { t: "exit", ch: "x", code: null, signal: null, message: ["x"] },
-      { t: "opened", ch: "never-asked", pid: 1 },
-      "garbage",
-    ]) {
+    for (const bad of MALFORMED_CONNECTOR_FRAMES) {
       a.ws.send(typeof bad === "string" ? bad : JSON.stringify(bad));
     }
     a.ws.send(JSON.stringify({ t: "hello", version: 1, command: "after-garbage", args: [], hostname: "h" }));
