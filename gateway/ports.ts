@@ -1,4 +1,5 @@
 import type { CompiledPolicy, ToolInfo } from "./policy";
+import type { ToolDrift, ToolInventory } from "./inventory/drift";
 
 // What the gateway needs from the outside world. lib/gateway-store implements these over
 // PostgreSQL with an in-process cache; tests can implement them in memory. The gateway itself
@@ -43,6 +44,14 @@ export interface GatewayStore {
   policy(policyId: string): Promise<PolicyHandle | null>;
   /** What the inventory knows of a tool (risk category, input schema). */
   toolInfo(serverId: string, tool: string): Promise<ToolInfo | undefined>;
+  /** The server's pinned tool inventory (definition hashes), for the drift check of tools/list answers. */
+  inventory(serverId: string): Promise<ToolInventory>;
+  /**
+   * Records drift the gateway saw: new and changed tools as the upstream listed them, pending
+   * review where the server asks for it (admin log, webhook). Resolves once it is durable and
+   * this process's cache knows it, so the next call of a drifted tool is refused.
+   */
+  recordDrift(serverId: string, drift: ToolDrift): Promise<void>;
 }
 
 /** One gateway decision, as written to the audit log. */

@@ -37,6 +37,9 @@ export interface ToolInfo {
   readonly inputSchema?: Readonly<Record<string, unknown>>;
   /** New or changed since someone reviewed it, on a server that asks for review: the gateway denies it. */
   readonly pendingReview?: boolean;
+  /** For a tool pending review: since when (ISO time) and what changed ("it is new", "its description changed"). */
+  readonly pendingSince?: string;
+  readonly pendingChange?: string;
   /** A multiplexed tool's argument that selects its operation, as the classifier detected it. */
   readonly operationArgument?: string;
 }

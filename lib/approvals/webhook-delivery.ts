@@ -21,7 +21,7 @@ import { deciderLabel, getApproval, type ApprovalItem, type ApprovalViewer } fro
 // twice: deduplicate on X-Toolgate-Delivery). The lock holds a database connection for up to the
 // 5 s timeout, so a process makes at most two attempts at once.
 
-export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "test"] as const;
+export const WEBHOOK_EVENTS = ["approval.requested", "approval.decided", "tools.drifted", "test"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const TIMEOUT_MS = 5_000;
@@ -41,9 +41,14 @@ export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac("sha256", secret).update(body, "utf8").digest("hex")}`;
 }
 
+const dashboardBase = () => (process.env.TOOLGATE_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
+
 export function approvalPageUrl(id: string): string {
-  const base = (process.env.TOOLGATE_PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, "");
-  return `${base}/approvals/${id}`;
+  return `${dashboardBase()}/approvals/${id}`;
+}
+
+export function serverPageUrl(id: string): string {
+  return `${dashboardBase()}/servers/${id}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -70,6 +75,16 @@ export interface WebhookPayload {
     approvers: string[];
     url: string;
   } | null;
+  /** tools.drifted: a server's tools the gateway saw new or changed, waiting for review. */
+  drift?: DriftDetails;
+}
+
+/** What a tools.drifted event tells, kept with its delivery (WebhookDelivery.details). */
+export interface DriftDetails {
+  server: { id: string; name: string };
+  added: string[];
+  changed: string[];
+  url: string;
 }
 
 function describeApproval(a: ApprovalItem): NonNullable<WebhookPayload["approval"]> {
@@ -93,9 +108,15 @@ function describeApproval(a: ApprovalItem): NonNullable<WebhookPayload["approval
 /** Slack's link syntax keeps `<`, `>` and `&` for itself. */
 const slackEscape = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
-export function buildPayload(event: WebhookEvent, approval: ApprovalItem | null, deliveryId: string): WebhookPayload {
+export function buildPayload(event: WebhookEvent, approval: ApprovalItem | null, deliveryId: string, drift?: DriftDetails): WebhookPayload {
   const a = approval ? describeApproval(approval) : null;
   let text: string;
+  if (event === "tools.drifted" && drift) {
+    const names = (list: string[]) => list.map((n) => `\`${slackEscape(n)}\``).join(", ");
+    const what = [drift.added.length ? `new: ${names(drift.added)}` : "", drift.changed.length ? `changed: ${names(drift.changed)}` : ""].filter(Boolean).join("; ");
+    text = `Tools on ${slackEscape(drift.server.name)} changed since they were reviewed (${what}). Agents cannot see or call them until someone reviews them. <${drift.url}|Review the tools>`;
+    return { text, event, deliveryId, sentAt: new Date().toISOString(), approval: null, drift };
+  }
   if (!a) text = "Toolgate: a test event from your approval webhook. Deliveries are working.";
   else if (event === "approval.requested") {
     const risk = a.risk ? ` (risk: ${a.risk.category}, ${a.risk.level})` : "";
@@ -153,6 +174,8 @@ interface Delivery {
   deliveryId: string;
   event: WebhookEvent;
   approvalId: string | null;
+  /** Events about something other than an approval carry what they tell. */
+  details?: DriftDetails | null;
   url: string;
 }
 
@@ -188,7 +211,7 @@ async function send(db: Db, d: Delivery): Promise<Answer> {
   if (body === undefined) {
     const approval = d.approvalId ? await getApproval(db, d.orgId, d.approvalId, RECEIVER).catch(notFoundAsNull) : null;
     if (d.approvalId && !approval) return notSent("the approval request no longer exists");
-    body = JSON.stringify(buildPayload(d.event, approval, d.deliveryId));
+    body = JSON.stringify(buildPayload(d.event, approval, d.deliveryId, d.details ?? undefined));
     rememberBody(d.deliveryId, body);
   }
   return attemptOnce(d.url, body, {
@@ -223,12 +246,13 @@ type Sql = Pick<Db, "$queryRawUnsafe" | "$executeRawUnsafe">;
 
 async function schedule(db: Sql, d: Delivery, attempt: number): Promise<string> {
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO "WebhookDelivery" ("orgId", "deliveryId", event, "approvalId", url, attempt, "createdAt")
-     VALUES ($1, $2, $3, $4, $5, $6, ${NOW}) RETURNING id`,
+    `INSERT INTO "WebhookDelivery" ("orgId", "deliveryId", event, "approvalId", details, url, attempt, "createdAt")
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, ${NOW}) RETURNING id`,
     d.orgId,
     d.deliveryId,
     d.event,
     d.approvalId,
+    d.details ? JSON.stringify(d.details) : null,
     d.url,
     attempt,
   );
@@ -253,7 +277,7 @@ async function makeScheduledAttempt(db: Db, target: { id: string } | "due"): Pro
       // A row's wait counts from when it was scheduled; the first attempt waits for nothing.
       const which = target === "due" ? `"createdAt" + coalesce(($1::int[])[attempt - 1], 0) * interval '1 millisecond' <= ${NOW}` : `id = $1`;
       const rows = await tx.$queryRawUnsafe<ScheduledRow[]>(
-        `SELECT id, "orgId", "deliveryId", event, "approvalId", url, attempt FROM "WebhookDelivery"
+        `SELECT id, "orgId", "deliveryId", event, "approvalId", details, url, attempt FROM "WebhookDelivery"
          WHERE ${SCHEDULED} AND ${which} ORDER BY "createdAt" LIMIT 1 FOR UPDATE SKIP LOCKED`,
         target === "due" ? waits : target.id,
       );
@@ -313,16 +337,25 @@ function later(db: Db, next: { id: string; waitMs: number }, log: Log) {
  * now, failed ones again after the backoff (in the background). Resolves with the first attempt's
  * result; null when there is no enabled webhook, or another replica made the attempt first.
  */
-export async function deliverEvent(db: Db, orgId: string, event: Exclude<WebhookEvent, "test">, approvalId: string, log: Log = defaultLog): Promise<AttemptResult | null> {
-  const hook = await db.approvalWebhook.findUnique({ where: { orgId }, select: { url: true, enabled: true } });
+export async function deliverEvent(db: Db, orgId: string, event: Exclude<WebhookEvent, "test" | "tools.drifted">, approvalId: string, log: Log = defaultLog): Promise<AttemptResult | null> {
+  return deliver(db, { orgId, event, approvalId, details: null }, log);
+}
+
+/** Tells the org's webhook that the gateway saw tools drift (the same durable delivery as approvals). */
+export async function deliverDriftEvent(db: Db, orgId: string, drift: Omit<DriftDetails, "url">, log: Log = defaultLog): Promise<AttemptResult | null> {
+  return deliver(db, { orgId, event: "tools.drifted", approvalId: null, details: { ...drift, url: serverPageUrl(drift.server.id) } }, log);
+}
+
+async function deliver(db: Db, d: Omit<Delivery, "deliveryId" | "url">, log: Log): Promise<AttemptResult | null> {
+  const hook = await db.approvalWebhook.findUnique({ where: { orgId: d.orgId }, select: { url: true, enabled: true } });
   if (!hook?.enabled) return null;
-  const id = await schedule(db, { orgId, deliveryId: newDeliveryId(), event, approvalId, url: hook.url }, 1);
+  const id = await schedule(db, { ...d, deliveryId: newDeliveryId(), url: hook.url }, 1);
   return follow(db, id, log);
 }
 
 /** Sends a test event: one attempt, not retried, logged with the deliveries. */
 export async function sendTestDelivery(db: Db, orgId: string, url: string): Promise<AttemptResult> {
-  const d: Delivery = { orgId, deliveryId: newDeliveryId(), event: "test", approvalId: null, url };
+  const d = { orgId, deliveryId: newDeliveryId(), event: "test" as const, approvalId: null, url };
   const answer = await send(db, d);
   bodies.delete(d.deliveryId);
   await db.webhookDelivery.create({

@@ -7,7 +7,8 @@ import { ApiError } from "../api/errors";
 import { seal } from "../crypto/secret-box";
 import { checkUpstreamUrl, UpstreamUrlError } from "../servers/upstream-address";
 import { approvalEvents } from "./events";
-import { deliverEvent, sendTestDelivery, startWebhookSweeper, type AttemptResult, type WebhookEvent } from "./webhook-delivery";
+import { inventoryEvents } from "../servers/inventory-events";
+import { deliverDriftEvent, deliverEvent, sendTestDelivery, startWebhookSweeper, type AttemptResult } from "./webhook-delivery";
 
 // The organization's webhook for approval requests: its settings, and the subscription that
 // delivers each new request and each decision to it (webhook-delivery.ts: signed bodies, durable
@@ -109,11 +110,16 @@ export function startApprovalNotifier(log: (message: string) => void = (m) => co
   if (g.__toolgateApprovalNotifier) return;
   g.__toolgateApprovalNotifier = true;
   startWebhookSweeper(log);
-  const send = (orgId: string, event: Exclude<WebhookEvent, "test">, approvalId: string) => {
+  const send = (orgId: string, event: "approval.requested" | "approval.decided", approvalId: string) => {
     setImmediate(() => {
       deliverEvent(getDb(), orgId, event, approvalId, log).catch((err) => log(`toolgate: approval webhook ${event} for ${approvalId} failed: ${(err as Error).message}`));
     });
   };
   approvalEvents().on("requested", ({ approvalId, orgId }) => send(orgId, "approval.requested", approvalId));
   approvalEvents().on("decided", ({ approvalId, orgId }) => send(orgId, "approval.decided", approvalId));
+  inventoryEvents().on("drifted", ({ orgId, serverId, serverName, added, changed }) => {
+    setImmediate(() => {
+      deliverDriftEvent(getDb(), orgId, { server: { id: serverId, name: serverName }, added, changed }, log).catch((err) => log(`toolgate: webhook tools.drifted for ${serverId} failed: ${(err as Error).message}`));
+    });
+  });
 }

@@ -1,5 +1,8 @@
 import { compilePolicy, validatePolicy, type ToolInfo, type RiskCategory, type RiskLevel } from "../../gateway/policy";
 import type { GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../../gateway/ports";
+import type { PinnedTool, ToolDrift, ToolInventory } from "../../gateway/inventory/drift";
+import { changedFields, type ToolDefinition } from "../../gateway/inventory/definition";
+import { recordToolDrift } from "../servers/record-drift";
 import type { LaunchSpec } from "../../gateway/stdio/types";
 import { detectOperations } from "../../gateway/risk/operations";
 import { hashToken } from "../auth/tokens";
@@ -33,7 +36,7 @@ export class PrismaGatewayStore implements GatewayStore {
   private readonly grants = new TtlCache<GrantRecord | null>(TTL_MS);
   private readonly servers = new TtlCache<UpstreamConfig | null>(TTL_MS);
   private readonly policies = new TtlCache<PolicyHandle | null>(TTL_MS, 10_000);
-  private readonly tools = new TtlCache<Map<string, ToolInfo>>(TTL_MS, 10_000);
+  private readonly tools = new TtlCache<ServerTools>(TTL_MS, 10_000);
   private readonly specs = new TtlCache<LaunchSpec | null>(TTL_MS);
   private readonly keys: KeyRing;
   /** Where command and connector servers are reached (the stdio host's loopback endpoint). */
@@ -144,26 +147,61 @@ export class PrismaGatewayStore implements GatewayStore {
   }
 
   async toolInfo(serverId: string, tool: string): Promise<ToolInfo | undefined> {
-    const all = await this.tools.get(serverId, this.bounded("tools", async () => {
+    return (await this.serverTools(serverId)).info.get(tool);
+  }
+
+  async inventory(serverId: string): Promise<ToolInventory> {
+    return (await this.serverTools(serverId)).inventory;
+  }
+
+  async recordDrift(serverId: string, drift: ToolDrift): Promise<void> {
+    await recordToolDrift(this.db, serverId, drift);
+    // This process refuses the drifted tools from now on; other replicas hear of it by NOTIFY.
+    this.tools.delete(serverId);
+  }
+
+  /** The server's tools as the gateway needs them: per-tool info for decisions, pinned hashes for the drift check. */
+  private serverTools(serverId: string): Promise<ServerTools> {
+    return this.tools.get(serverId, this.bounded("tools", async () => {
+      const server = await this.db.server.findUnique({ where: { id: serverId }, select: { reviewChangedTools: true, lastSyncAt: true } });
       const rows = await this.db.tool.findMany({
         where: { serverId, removedAt: null },
-        select: { name: true, riskCategory: true, riskLevel: true, inputSchema: true, reviewedAt: true, server: { select: { reviewChangedTools: true } } },
+        select: {
+          name: true, title: true, description: true, inputSchema: true, outputSchema: true, annotations: true, riskCategory: true, riskLevel: true,
+          reviewedAt: true, definitionHash: true, firstSeenAt: true, changedAt: true, previousDefinition: true,
+        },
       });
-      return new Map(
-        rows.map((r) => {
-          const inputSchema = (r.inputSchema ?? undefined) as Record<string, unknown> | undefined;
-          const info: ToolInfo = {
-            category: r.riskCategory as RiskCategory,
-            level: r.riskLevel as RiskLevel,
-            inputSchema,
-            pendingReview: r.server.reviewChangedTools && r.reviewedAt === null,
-            // A multiplexed tool's argument choosing its operation, as the inventory detects it: the audit log names each call's operation.
-            operationArgument: detectOperations({ name: r.name, inputSchema })?.argument,
-          };
-          return [r.name, info];
-        }),
-      );
+      const review = server?.reviewChangedTools ?? true;
+      const info = new Map<string, ToolInfo>();
+      const pinned = new Map<string, PinnedTool>();
+      for (const r of rows) {
+        const inputSchema = (r.inputSchema ?? undefined) as Record<string, unknown> | undefined;
+        const pendingReview = review && r.reviewedAt === null;
+        info.set(r.name, {
+          category: r.riskCategory as RiskCategory,
+          level: r.riskLevel as RiskLevel,
+          inputSchema,
+          pendingReview,
+          ...(pendingReview ? pendingDetails(r) : {}),
+          // A multiplexed tool's argument choosing its operation, as the inventory detects it: the audit log names each call's operation.
+          operationArgument: detectOperations({ name: r.name, inputSchema })?.argument,
+        });
+        pinned.set(r.name, { hash: r.definitionHash, pendingReview });
+      }
+      return { info, inventory: { review, baseline: server?.lastSyncAt != null, tools: pinned } };
     }));
-    return all.get(tool);
   }
+}
+
+interface ServerTools {
+  info: Map<string, ToolInfo>;
+  inventory: ToolInventory;
+}
+
+/** Since when a tool waits for review, and what changed: told to the agent that calls it. */
+function pendingDetails(r: { name: string; title: unknown; description: unknown; inputSchema: unknown; outputSchema: unknown; annotations: unknown; firstSeenAt: Date; changedAt: Date | null; previousDefinition: unknown }) {
+  const previous = r.previousDefinition as ToolDefinition | null;
+  if (r.changedAt === null || previous === null) return { pendingSince: r.firstSeenAt.toISOString(), pendingChange: "it is new" };
+  const fields = changedFields(previous, r);
+  return { pendingSince: r.changedAt.toISOString(), pendingChange: fields.length ? `its ${fields.join(", ")} changed` : "its definition changed" };
 }

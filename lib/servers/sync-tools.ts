@@ -1,12 +1,10 @@
 import type { Db } from "../db/client";
-import type { Prisma } from "../generated/prisma/client";
 import { ApiError } from "../api/errors";
 import { open } from "../crypto/secret-box";
-import { classifyTool } from "../../gateway/risk";
 import { recordAdminChange, type Actor } from "../admin-audit/record";
 import { checkUpstreamUrl, UpstreamUrlError } from "./upstream-address";
-import { discoverTools, DiscoveryError, type DiscoveredTool } from "./discover-tools";
-import { canonicalJson, sha256 } from "../../gateway/canonical-json";
+import { discoverTools, DiscoveryError } from "./discover-tools";
+import { applyDiscovery } from "./apply-discovery";
 
 export interface SyncResult {
   transport: "streamable_http" | "sse";
@@ -37,7 +35,7 @@ export async function syncServerTools(db: Db, actor: Actor, orgId: string, serve
     if (err instanceof UpstreamUrlError) throw new ApiError("validation_failed", message, { fields: { url: message } });
     throw err;
   }
-  const result = await applyDiscovery(db, server, discovery.tools);
+  const result = await applyDiscovery(db, server, discovery.tools, { markRemoved: true });
   await db.$transaction(async (tx) => {
     await tx.server.update({ where: { id: server.id }, data: { lastSyncAt: new Date(), lastSyncError: null } });
     await recordAdminChange(tx, actor, { orgId, action: "server.synced", targetType: "server", targetId: server.id, details: { ...result } });
@@ -65,70 +63,4 @@ async function discoverLocal(serverId: string) {
     const message = (err instanceof Error ? err.message : String(err)).replace(/^.*?MCP error -?\d+: /, "").replace(/^could not list the tools of [^:]+: /, "");
     throw new DiscoveryError(err instanceof DiscoveryError && err.kind === "timeout" ? "timeout" : "other", message);
   }
-}
-
-function definitionOf(t: DiscoveredTool) {
-  return { name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, outputSchema: t.outputSchema, annotations: t.annotations };
-}
-
-async function applyDiscovery(db: Db, server: { id: string; lastSyncAt: Date | null; reviewChangedTools: boolean }, tools: DiscoveredTool[]) {
-  const now = new Date();
-  // Rated and hashed before the transaction: it only holds its lock for the writes.
-  const rated = tools.map((t) => {
-    const risk = classifyTool({ name: t.name, description: t.description, inputSchema: t.inputSchema, annotations: t.annotations });
-    const data = {
-      title: t.title ?? null,
-      description: t.description ?? null,
-      inputSchema: (t.inputSchema ?? null) as Prisma.InputJsonValue,
-      outputSchema: (t.outputSchema ?? null) as Prisma.InputJsonValue,
-      annotations: (t.annotations ?? null) as Prisma.InputJsonValue,
-      definitionHash: sha256(canonicalJson(definitionOf(t))),
-      riskCategory: risk.category,
-      riskLevel: risk.level,
-      riskReasons: risk.reasons as Prisma.InputJsonValue,
-      lastSeenAt: now,
-      removedAt: null,
-    };
-    return { name: t.name, data };
-  });
-  const added: string[] = [];
-  const changed: string[] = [];
-  const removed: string[] = [];
-  await db.$transaction(
-    async (tx) => {
-      // One sync of a server at a time: two at once (a connector's sync on connect and a person's
-      // click) would both insert the same new tools, and the second would fail on the unique name.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('toolgate:sync:' || ${server.id}))`;
-      const fresh = await tx.server.findUnique({ where: { id: server.id }, select: { lastSyncAt: true, reviewChangedTools: true } });
-      const baseline = (fresh?.lastSyncAt ?? server.lastSyncAt) === null || !(fresh?.reviewChangedTools ?? server.reviewChangedTools);
-      const existing = new Map((await tx.tool.findMany({ where: { serverId: server.id } })).map((t) => [t.name, t]));
-      // Worked out first, then new tools written in one statement and unchanged ones in another
-      // (a server with 500 tools wrote 500 statements one by one and could overrun the time limit).
-      const creates: Prisma.ToolCreateManyInput[] = [];
-      const updates: { id: string; data: Prisma.ToolUpdateInput }[] = [];
-      const unchanged: string[] = [];
-      for (const { name, data } of rated) {
-        const old = existing.get(name);
-        if (!old) {
-          added.push(name);
-          creates.push({ ...data, serverId: server.id, name, reviewedAt: baseline ? now : null });
-        } else if (old.definitionHash !== data.definitionHash) {
-          changed.push(name);
-          const previous = { name: old.name, title: old.title, description: old.description, inputSchema: old.inputSchema, outputSchema: old.outputSchema, annotations: old.annotations };
-          updates.push({ id: old.id, data: { ...data, changedAt: now, previousDefinition: previous as Prisma.InputJsonValue, reviewedAt: baseline ? now : null } });
-        } else {
-          unchanged.push(old.id);
-        }
-      }
-      const seen = new Set(rated.map((t) => t.name));
-      const gone = [...existing.values()].filter((t) => !seen.has(t.name) && !t.removedAt);
-      removed.push(...gone.map((t) => t.name));
-      if (creates.length) await tx.tool.createMany({ data: creates });
-      for (const u of updates) await tx.tool.update({ where: { id: u.id }, data: u.data });
-      if (unchanged.length) await tx.tool.updateMany({ where: { id: { in: unchanged } }, data: { lastSeenAt: now, removedAt: null } });
-      if (gone.length) await tx.tool.updateMany({ where: { id: { in: gone.map((t) => t.id) } }, data: { removedAt: now } });
-    },
-    { timeout: 60_000, maxWait: 10_000 },
-  );
-  return { added, changed, removed };
 }
