@@ -1,9 +1,11 @@
-import { callOperation, evaluate, formatDecision, rateLimitedDecision, type Decision, type RiskCategory } from "../policy";
+import { callOperation, evaluate, formatDecision, isHidden, rateLimitedDecision, type Decision, type RiskCategory, type ToolInfo } from "../policy";
 import { LimiterUnavailableError, toLimitRequest, type RateLimiter, type Reservation } from "../ratelimit";
 import type { ApprovalStore, GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../ports";
 import { approvalKey, approvedDecision, checkApproval } from "./approval-call";
 import type { JsonRpcRequest } from "../proxy/jsonrpc";
 import type { SessionHistory } from "./session-history";
+import type { DriftGuard } from "../inventory/drift-guard";
+import { probeFor, type UnknownToolProbe } from "./unknown-tool";
 
 // One tools/call, decided: evaluate the policy, then reserve its limits (all or nothing).
 // Either the call is forwarded (with a reservation to commit or roll back once the upstream
@@ -17,6 +19,11 @@ export interface CallScope {
   sessionId: string | null;
   /** The policy in force; null when none is published (every call is denied). */
   policy: PolicyHandle | null;
+  /**
+   * Lists the upstream's tools to learn of one the inventory does not know (drift-guard.ts);
+   * true when it was listed. Absent where no listing can be made (a held call's second decision).
+   */
+  refreshInventory?: () => Promise<boolean>;
 }
 
 export interface CallDeps {
@@ -27,10 +34,21 @@ export interface CallDeps {
   approvals?: ApprovalStore;
   /** The dashboard page where an approver decides a request, told to the agent. */
   approvalUrl?: (approvalId: string) => string;
+  /** Drift this process saw and may not have recorded yet. */
+  drift?: DriftGuard;
 }
 
 export type CallOutcome = (
-  | { forward: true; tool: string; decision: Decision; reservation: Reservation | null; category?: RiskCategory; approvalId?: string }
+  | {
+      forward: true;
+      tool: string;
+      decision: Decision;
+      reservation: Reservation | null;
+      category?: RiskCategory;
+      approvalId?: string;
+      /** A hidden or unknown tool: this stand-in call is forwarded instead, and its answer told as the tool's (unknown-tool.ts). */
+      probe?: UnknownToolProbe;
+    }
   | { forward: false; tool: string; decision: Decision; response: Record<string, unknown>; approvalId?: string; hold?: HoldRequest }
 ) & {
   /** A multiplexed tool's operation, for the audit log (absent for other tools). */
@@ -53,11 +71,20 @@ const NO_POLICY: Decision = Object.freeze({
   limits: Object.freeze([]),
 }) as Decision;
 
-export const PENDING_REVIEW: Decision = Object.freeze({
-  effect: "deny",
+/** A tool new or changed since it was reviewed, on a server that asks for review. */
+export function pendingReview(tool: string, since: string | undefined, change: string | undefined): Decision {
+  const when = since ? ` since ${since}` : "";
+  const what = change ? ` (${change})` : "";
+  const message = `${tool} is pending review${when}${what}: its definition is not the one a person approved, so it cannot be called until a policy manager reviews it in Toolgate (Servers → the server → Tools)`;
+  return { effect: "deny", rule: null, message, reason: "tool pending review", limits: [] };
+}
+
+/** A tool the server does not list: answered exactly as the server answers for a tool it does not have. */
+const NOT_LISTED: Decision = Object.freeze({
+  effect: "hide",
   rule: null,
-  message: "this tool is new or changed since it was last reviewed; a policy manager must review it in Toolgate before it can be called",
-  reason: "tool pending review",
+  message: "the server does not list a tool of this name",
+  reason: "unknown tool",
   limits: Object.freeze([]),
 }) as Decision;
 
@@ -73,17 +100,33 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
   if (typeof tool !== "string") return null;
   const args = (typeof params.arguments === "object" && params.arguments !== null ? params.arguments : {}) as Record<string, unknown>;
   if (!scope.policy) return local(msg, tool, NO_POLICY);
+  // Hidden means unknown: the agent gets what the server says of a tool it does not have.
+  if (isHidden(scope.policy.compiled, tool)) return probeFor(msg, tool, evaluate(scope.policy.compiled, { tool, args }));
 
-  let info;
+  let info: ToolInfo | undefined;
+  let unknownWhenMissing: boolean;
   try {
     info = await deps.store.toolInfo(scope.server.serverId, tool);
+    // A tool the inventory has never seen: the upstream's own list says whether it is new (drift) or does not exist.
+    let listed = false;
+    if (info === undefined && scope.refreshInventory) {
+      listed = await scope.refreshInventory();
+      if (listed) info = await deps.store.toolInfo(scope.server.serverId, tool);
+    }
+    unknownWhenMissing = info === undefined && (listed || (await deps.store.inventory(scope.server.serverId)).review);
   } catch {
     // Rules can depend on the tool's risk category: without the store, fail closed.
     return local(msg, tool, failClosed("the policy store"));
   }
+  // Not listed, or on a server that asks for review: unknown. (A server that does not ask for
+  // review and could not be listed has a call forwarded when policy allows it: the server answers.)
+  if (unknownWhenMissing) return probeFor(msg, tool, NOT_LISTED);
   // The audit log names a multiplexed tool's operation; any other tool costs one cached lookup.
   const operation = callOperation(scope.policy.compiled, tool, args, info);
-  if (info?.pendingReview) return withOperation(local(msg, tool, PENDING_REVIEW), operation);
+  const driftedSince = deps.drift?.driftedSince(scope.server.serverId, tool);
+  if (info?.pendingReview || driftedSince !== undefined) {
+    return withOperation(local(msg, tool, pendingReview(tool, info?.pendingSince ?? driftedSince, info?.pendingChange ?? "its definition changed")), operation);
+  }
   const history = scope.sessionId ? deps.history.get(scope.sessionId, tool) : undefined;
   const decision = evaluate(
     scope.policy.compiled,
@@ -100,6 +143,8 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
   if (decision.effect === "require_approval") {
     return withOperation(await decideApproval(deps, { ...scope, policy: scope.policy }, msg, tool, args, decision, info?.category), operation);
   }
+  // Under a policy that would not run it, a tool the inventory does not know is unknown too.
+  if (info === undefined && decision.effect !== "allow") return probeFor(msg, tool, NOT_LISTED);
   if (decision.effect !== "allow") return withOperation(local(msg, tool, decision), operation);
   const limits = await reserveLimits(deps, scope, msg, tool, decision);
   if (!limits.ok) return withOperation(limits.outcome, operation);

@@ -31,3 +31,9 @@ export function changedFields(before: ToolDefinition, after: ToolDefinition): st
 }
 
 const nullToUndefined = (v: unknown) => (v === null ? undefined : v);
+
+/** The listed entries that are tools at all (objects with a non-empty string name). */
+export function namedTools(list: unknown): ToolDefinition[] {
+  if (!Array.isArray(list)) return [];
+  return list.filter((t): t is ToolDefinition => typeof t === "object" && t !== null && typeof (t as { name?: unknown }).name === "string" && (t as { name: string }).name !== "");
+}

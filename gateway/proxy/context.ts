@@ -4,6 +4,7 @@ import type { GatewayRequest, GatewayResponse } from "../http/io";
 import type { SessionHistory } from "../enforce/session-history";
 import type { SessionSealer } from "./session-token";
 import type { AuditSink } from "./exchange";
+import type { DriftGuard } from "../inventory/drift-guard";
 
 /** Everything the gateway is built with (see gateway/create-gateway.ts). */
 export interface GatewayDeps {
@@ -12,6 +13,8 @@ export interface GatewayDeps {
   audit: AuditSink;
   sealer: SessionSealer;
   history: SessionHistory;
+  /** The drift check of tools/list answers and of calls of tools the inventory does not know. */
+  drift: DriftGuard;
   options: GatewayOptions;
   /** Approval requests (PostgreSQL); without it, calls that need approval are denied. */
   approvals?: ApprovalStore;

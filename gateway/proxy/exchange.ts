@@ -5,6 +5,8 @@ import type { AuditEvent, GrantRecord, PolicyHandle, UpstreamConfig } from "../p
 import { newEventId } from "../audit/ids";
 import { idKey, type JsonRpcId } from "./jsonrpc";
 import type { HeldCall } from "./hold";
+import type { UnknownToolProbe } from "../enforce/unknown-tool";
+import type { DriftGuard } from "../inventory/drift-guard";
 
 // One client POST as it crosses the gateway: which requests it answered itself, which it
 // forwarded and is waiting on (tools/call to settle and audit, tools/list to filter), and the
@@ -26,12 +28,27 @@ export interface TrackedCall {
   approvalId?: string;
   /** A multiplexed tool's operation (see decide-call.ts). */
   operation?: string;
+  /** A hidden or unknown tool's stand-in call: its answer is told as the tool's (enforce/unknown-tool.ts). */
+  probe?: UnknownToolProbe;
 }
 /** What an audited call is: a tracked call, or one the gateway answered itself. */
 export type CallRecord = Pick<TrackedCall, "tool" | "args" | "decision" | "approvalId" | "operation"> & { id: JsonRpcId | null };
 export interface TrackedList {
   kind: "list";
   id: JsonRpcId;
+  /** The request asked for a page after the first (its answer cannot be a baseline). */
+  paged: boolean;
+}
+
+/**
+ * Why a forwarded request got no answer from the upstream, and whether the upstream certainly
+ * did not run it (nothing was delivered, or it refused the request before any result): only
+ * then is a call's quota given back. A timeout, a stream cut after delivery, or a client that
+ * went away keep it: the side effect may have happened.
+ */
+export interface Unanswered {
+  reason: string;
+  notRun: boolean;
 }
 export type Tracked = TrackedCall | TrackedList;
 
@@ -52,44 +69,54 @@ export class Exchange {
   held: HeldCall | null = null;
   /** This POST initializes a session whose client declared URL-mode elicitation. */
   clientElicitsUrl = false;
+  /** Every tools/call this exchange forwarded, by id key, settled or not: a late or repeated answer is still known as a call's. */
+  readonly calls = new Map<string, TrackedCall>();
+  /** The POST was one message the gateway refused as an invalid request (HTTP 400). */
+  refusedInvalid = false;
 
   constructor(
-    private readonly scope: ExchangeScope,
+    readonly scope: ExchangeScope,
     private readonly audit: AuditSink,
     private readonly limiter: RateLimiter,
+    /** Applies the drift check to the tools/list answers this exchange passes on; without it, only policy filters them. */
+    readonly drift?: DriftGuard,
   ) {}
 
   track(t: Tracked) {
-    this.tracked.set(idKey(t.id), t);
+    const key = idKey(t.id);
+    this.tracked.set(key, t);
+    if (t.kind === "call") this.calls.set(key, t);
   }
 
   get needsInspection(): boolean {
     return this.tracked.size > 0 || this.localResponses.length > 0;
   }
 
-  /** A response from the upstream arrived: settle its reservation and write its audit event. */
-  async settle(id: JsonRpcId | null | undefined, response: { result?: unknown; error?: unknown } | null, failure?: string, keepQuota = false) {
+  /**
+   * A response from the upstream arrived (or, with `failure`, none will): settle the call's
+   * reservation and write its audit event. Quota follows execution: it is given back only for a
+   * JSON-RPC error (the server rejected the request) or a failure that certainly ran nothing; an
+   * isError result, a timeout or a cut stream keep it (docs/policy-language.md, "Quota").
+   */
+  async settle(id: JsonRpcId | null | undefined, response: { result?: unknown; error?: unknown } | null, failure?: Unanswered) {
     const key = idKey(id ?? null);
     const t = this.tracked.get(key);
     if (!t) return;
     this.tracked.delete(key);
     if (t.kind !== "call") return;
-    // A call failed when the upstream answered with an error (protocol error, or a tool
-    // result marked isError: the tool did not do its work) or did not answer at all.
+    const rejected = response !== null && response.error !== undefined;
+    const notRun = rejected || failure?.notRun === true;
+    if (t.reservation) await (notRun ? this.limiter.rollback(t.reservation) : this.limiter.commit(t.reservation)).catch(() => {});
+    // A stand-in call's answer is the server's word that the tool does not exist: no upstream error of the call's.
+    if (t.probe) return this.recordCall(t, performance.now() - t.startedAt, failure ? failure.reason : null);
     const toolFailed = (response?.result as { isError?: unknown } | undefined)?.isError === true;
-    const ok = keepQuota || (response !== null && response.error === undefined && !toolFailed && failure === undefined);
-    if (t.reservation) await (ok ? this.limiter.commit(t.reservation) : this.limiter.rollback(t.reservation)).catch(() => {});
-    const upstreamError = failure ?? (response?.error ? describeRpcError(response.error) : toolFailed ? "the tool reported an error (isError)" : null);
+    const upstreamError = failure?.reason ?? (rejected ? describeRpcError(response.error) : toolFailed ? "the tool reported an error (isError)" : null);
     this.recordCall(t, performance.now() - t.startedAt, upstreamError);
   }
 
-  /**
-   * Everything still pending failed (stream ended early, timeout, upstream error): quota is
-   * given back. When the client went away instead, the upstream may well have run the call,
-   * so the quota is kept (keepQuota).
-   */
-  async failPending(reason: string, keepQuota = false) {
-    for (const t of [...this.tracked.values()]) await this.settle(t.id, null, reason, keepQuota);
+  /** Everything still pending will get no answer from the upstream (see Unanswered). */
+  async failPending(reason: string, notRun = false) {
+    for (const t of [...this.tracked.values()]) await this.settle(t.id, null, { reason, notRun });
   }
 
   pendingCallIds(): JsonRpcId[] {

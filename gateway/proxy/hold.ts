@@ -104,10 +104,11 @@ export async function holdForApproval(
   if (outcome?.forward) {
     // URL-mode elicitation: tell the client the out-of-band interaction is complete.
     if (elicitId) await res.write(serializeEvent({ event: "message" }, JSON.stringify({ jsonrpc: "2.0", method: "notifications/elicitation/complete", params: { elicitationId: held.approvalId } })));
-    if (scope.sessionKey) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
+    if (scope.sessionKey && !outcome.probe) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
     exchange.forwardedIds.push(held.msg.id);
-    exchange.track({ kind: "call", id: held.msg.id, tool: outcome.tool, args: held.args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId, operation: outcome.operation });
-    return forward({ ...scope, res: continueAsStream(res) }, JSON.stringify(held.msg));
+    exchange.track({ kind: "call", id: held.msg.id, tool: outcome.tool, args: held.args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId, operation: outcome.operation, probe: outcome.probe });
+    // The tool may have been hidden meanwhile: its stand-in call goes instead (enforce/unknown-tool.ts).
+    return forward({ ...scope, res: continueAsStream(res) }, JSON.stringify(outcome.probe?.message ?? held.msg));
   }
   if (!outcome) return res.end();
   exchange.recordCall({ id: held.msg.id, tool: outcome.tool, args: held.args, decision: outcome.decision, approvalId: outcome.approvalId, operation: outcome.operation }, null, null);

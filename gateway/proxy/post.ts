@@ -5,6 +5,9 @@ import { readBody, discardBody, BodyTooLargeError } from "../http/body";
 import { sendJson, sendRpcError } from "../http/respond";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/headers";
 import type { PolicyHandle } from "../ports";
+import { refuseBatch, malformedCall } from "./admission";
+import { listUpstreamTools } from "../inventory/upstream-listing";
+import type { Decision } from "../policy";
 import { classify, errorResponse, INVALID_REQUEST, PARSE_ERROR, POLICY_UNAVAILABLE, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, type JsonRpcRequest, type Message } from "./jsonrpc";
 import { Exchange } from "./exchange";
 import { relaySse, transformJson } from "./transform";
@@ -48,13 +51,34 @@ export async function handlePost(deps: GatewayDeps, scope: RequestScope) {
   const batch = Array.isArray(parsed);
   const messages = (batch ? (parsed as unknown[]) : [parsed]).map(classify);
   const invalid = messages.find((m) => m.kind === "invalid");
-  if (messages.length === 0 || invalid) {
-    return sendRpcError(res, 400, INVALID_REQUEST, `Invalid Request: ${invalid && invalid.kind === "invalid" ? invalid.reason : "empty batch"}`);
+  const refusal =
+    messages.length === 0 || invalid
+      ? `Invalid Request: ${invalid && invalid.kind === "invalid" ? invalid.reason : "empty batch"}`
+      : refuseBatch(messages, batch, req.header("mcp-protocol-version"))?.message;
+  if (refusal !== undefined) {
+    auditRefusedCalls(deps, scope, messages, refusal);
+    return sendRpcError(res, 400, INVALID_REQUEST, refusal);
   }
-  await decideAndForward(deps, scope, raw, batch, messages);
+  await decideAndForward(deps, scope, batch, messages);
 }
 
-async function decideAndForward(deps: GatewayDeps, scope: RequestScope, raw: Buffer, batch: boolean, messages: Message[]) {
+/** A POST refused whole still leaves a trail: each tools/call in it is audited as refused. */
+function auditRefusedCalls(deps: GatewayDeps, scope: RequestScope, messages: Message[], reason: string) {
+  let exchange: Exchange | null = null;
+  for (const m of messages) {
+    const msg = m.msg as { method?: unknown; id?: unknown; params?: { name?: unknown } };
+    if (m.kind === "invalid" || msg.method !== "tools/call") continue;
+    exchange ??= new Exchange({ grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy: null }, deps.audit, deps.limiter);
+    const name = msg.params?.name;
+    exchange.recordCall({ id: m.kind === "request" ? m.msg.id : null, tool: typeof name === "string" ? name : "", args: {}, decision: refusedDecision(reason) }, null, null);
+  }
+}
+
+function refusedDecision(message: string): Decision {
+  return { effect: "deny", rule: null, message, reason: "malformed request", limits: [] };
+}
+
+async function decideAndForward(deps: GatewayDeps, scope: RequestScope, batch: boolean, messages: Message[]) {
   const governed = messages.some((m) => m.kind === "request" && (m.msg.method === "tools/call" || m.msg.method === "tools/list"));
   let policy: PolicyHandle | null = null;
   let policyDown = false;
@@ -66,7 +90,7 @@ async function decideAndForward(deps: GatewayDeps, scope: RequestScope, raw: Buf
       policyDown = true;
     }
   }
-  const exchange = new Exchange({ grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, deps.audit, deps.limiter);
+  const exchange = new Exchange({ grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy }, deps.audit, deps.limiter, deps.drift);
   const forward: unknown[] = [];
   let intercepted = 0;
   // A call can only be held open when it is the whole request: its answer is then the stream.
@@ -78,8 +102,21 @@ async function decideAndForward(deps: GatewayDeps, scope: RequestScope, raw: Buf
       intercepted++;
       continue;
     }
-    if (m.kind === "request" && (await decideLocally(deps, scope, exchange, m.msg, policy, policyDown, canHold))) continue;
-    if (m.kind === "request") exchange.forwardedIds.push(m.msg.id);
+    // A tools/call policy cannot decide on (no id, params not an object, no name) never goes on.
+    const malformed = malformedCall(m);
+    if (malformed) {
+      exchange.localResponses.push(errorResponse(malformed.id, malformed.code, malformed.message));
+      exchange.recordCall({ id: malformed.id, tool: malformed.tool, args: {}, decision: refusedDecision(malformed.message) }, null, null);
+      exchange.refusedInvalid = !batch && malformed.code === INVALID_REQUEST;
+      continue;
+    }
+    if (m.kind === "request") {
+      const sent = await decideLocally(deps, scope, exchange, m.msg, policy, policyDown, canHold);
+      if (sent === null) continue;
+      exchange.forwardedIds.push(m.msg.id);
+      forward.push(sent);
+      continue;
+    }
     forward.push(m.msg);
   }
   if (exchange.held) return holdForApproval(deps, scope, exchange, exchange.held, policy, (s, body) => relay(deps, s, exchange, body, policy));
@@ -90,42 +127,48 @@ async function decideAndForward(deps: GatewayDeps, scope: RequestScope, raw: Buf
   }
   if (forward.length === 0) {
     const out = exchange.localResponses;
-    return sendJson(scope.res, 200, batch ? out : out[0], sessionHeader(scope));
+    return sendJson(scope.res, exchange.refusedInvalid ? 400 : 200, batch ? out : out[0], sessionHeader(scope));
   }
-  const body = forward.length === messages.length ? raw : JSON.stringify(batch ? forward : forward[0]);
+  // What goes on is what was decided on, serialized anew: never the client's own bytes, which a
+  // server's parser might read differently (a repeated key, a number past double precision).
+  const body = JSON.stringify(batch ? forward : forward[0]);
   await relay(deps, scope, exchange, body, policy);
 }
 
-/** Decides a governed request; true when the gateway answered it itself. */
-async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, msg: JsonRpcRequest, policy: PolicyHandle | null, policyDown: boolean, canHold: boolean): Promise<boolean> {
+/**
+ * Decides a request: the message to forward (the request itself, or a hidden or unknown tool's
+ * stand-in call), or null when the gateway answered it itself.
+ */
+async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: Exchange, msg: JsonRpcRequest, policy: PolicyHandle | null, policyDown: boolean, canHold: boolean): Promise<JsonRpcRequest | null> {
   if (msg.method === "tools/list") {
     if (!policyDown) {
-      exchange.track({ kind: "list", id: msg.id });
-      return false;
+      exchange.track({ kind: "list", id: msg.id, paged: msg.params?.cursor !== undefined });
+      return msg;
     }
     exchange.localResponses.push(errorResponse(msg.id, POLICY_UNAVAILABLE, "the policy store is unavailable, so tools cannot be listed; try again shortly"));
-    return true;
+    return null;
   }
-  if (msg.method !== "tools/call") return false;
-  const name = typeof msg.params?.name === "string" ? msg.params.name : null;
+  if (msg.method !== "tools/call") return msg;
+  const name = msg.params!.name as string;
   const args = (msg.params?.arguments ?? {}) as Record<string, unknown>;
-  if (policyDown && name) {
+  if (policyDown) {
     const decision = failClosed("the policy store");
     exchange.localResponses.push({ jsonrpc: "2.0", id: msg.id, ...formatDecision(decision, { tool: name }) });
     exchange.recordCall({ id: msg.id, tool: name, args, decision }, null, null);
-    return true;
+    return null;
   }
-  const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy, clientElicitsUrl: scope.clientElicitsUrl }, msg);
-  if (!outcome) return false;
+  const refreshInventory = usesLegacyBridge(deps, scope) ? undefined : () => deps.drift.refresh(scope.server.serverId, () => listUpstreamTools(deps, scope));
+  const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy, clientElicitsUrl: scope.clientElicitsUrl, refreshInventory }, msg);
+  if (!outcome) return msg;
   if (!outcome.forward) {
     if (outcome.hold && canHold) exchange.held = { msg, tool: outcome.tool, args, ...outcome.hold };
     else exchange.localResponses.push(outcome.response);
     exchange.recordCall({ id: msg.id, tool: outcome.tool, args, decision: outcome.decision, approvalId: outcome.approvalId, operation: outcome.operation }, null, null);
-    return true;
+    return null;
   }
-  if (scope.sessionKey) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
-  exchange.track({ kind: "call", id: msg.id, tool: outcome.tool, args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId, operation: outcome.operation });
-  return false;
+  if (scope.sessionKey && !outcome.probe) deps.history.record(scope.sessionKey, outcome.tool, outcome.category);
+  exchange.track({ kind: "call", id: msg.id, tool: outcome.tool, args, decision: outcome.decision, reservation: outcome.reservation, startedAt: performance.now(), approvalId: outcome.approvalId, operation: outcome.operation, probe: outcome.probe });
+  return outcome.probe?.message ?? msg;
 }
 
 function sessionHeader(scope: RequestScope): Record<string, string> {
@@ -152,7 +195,7 @@ async function relay(deps: GatewayDeps, scope: RequestScope, exchange: Exchange,
   }
   if (mayFallBackToLegacy(scope, upstream) && (await fallBackToLegacy(deps, scope, exchange, upstream, body, policy?.compiled ?? null, deadline))) return;
   exchange.upstreamStatus = upstream.statusCode ?? 502;
-  req.signal.addEventListener("abort", () => void exchange.failPending("the client went away", true), { once: true });
+  req.signal.addEventListener("abort", () => void exchange.failPending("the client went away"), { once: true });
   await relayAnswer(deps, scope, exchange, upstream, policy?.compiled ?? null, deadline);
 }
 
@@ -161,13 +204,14 @@ async function relayAnswer(deps: GatewayDeps, scope: RequestScope, exchange: Exc
   const status = upstream.statusCode ?? 502;
   if (status === 401 || status === 403) {
     upstream.resume();
-    await exchange.failPending(`the upstream refused Toolgate's credentials (HTTP ${status})`);
+    await exchange.failPending(`the upstream refused Toolgate's credentials (HTTP ${status})`, true);
     return sendRpcError(res, 502, UPSTREAM_UNAVAILABLE, `the upstream server refused Toolgate's credentials (HTTP ${status}): check the server's authentication settings in Toolgate`);
   }
   const headers = clientResponseHeaders(upstream.headers, sessionTokenFor(deps, scope, exchange, upstream));
   const type = String(upstream.headers["content-type"] ?? "");
   const failure = await upstreamHttpFailure(exchange, upstream, status, type, deadline);
-  if (failure) return answerUpstreamFailure(scope, exchange, new UpstreamError("unreachable", failure));
+  // An error status before any result: the server did not run the requests. A 202 accepted them.
+  if (failure) return answerUpstreamFailure(scope, exchange, new UpstreamError("unreachable", failure, status !== 202));
   if (status === 202 && exchange.localResponses.length > 0) {
     upstream.resume();
     return sendJson(res, 200, exchange.localResponses.length === 1 ? exchange.localResponses[0] : exchange.localResponses, headers);
@@ -175,7 +219,7 @@ async function relayAnswer(deps: GatewayDeps, scope: RequestScope, exchange: Exc
   if (!exchange.needsInspection || status >= 400) {
     res.start(status, passLength(headers, upstream));
     await res.pipeFrom(upstream);
-    return exchange.failPending(status >= 400 ? `HTTP ${status}` : "no answer");
+    return exchange.failPending(status >= 400 ? `HTTP ${status}` : "no answer", status >= 400);
   }
   if (type.startsWith("text/event-stream")) {
     res.start(status, headers);
@@ -230,10 +274,10 @@ function sessionTokenFor(deps: GatewayDeps, scope: RequestScope, exchange: Excha
 async function answerUpstreamFailure(scope: RequestScope, exchange: Exchange, err: Error) {
   const timeout = err instanceof UpstreamError && err.kind === "timeout";
   const message = err instanceof UpstreamError ? err.message : `upstream error: ${err.message}`;
-  if (err instanceof UpstreamError && err.kind === "aborted") return exchange.failPending("the client went away", true);
+  if (err instanceof UpstreamError && err.kind === "aborted") return exchange.failPending("the client went away");
   const code = timeout ? UPSTREAM_TIMEOUT : UPSTREAM_UNAVAILABLE;
   const pending = exchange.forwardedIds;
-  await exchange.failPending(message);
+  await exchange.failPending(message, err instanceof UpstreamError && err.notSent);
   if (scope.res.started) return scope.res.end();
   const errors = [...pending.map((id) => errorResponse(id, code, message)), ...exchange.localResponses];
   if (errors.length === 0) return sendRpcError(scope.res, timeout ? 504 : 502, code, message);

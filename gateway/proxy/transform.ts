@@ -4,6 +4,8 @@ import type { GatewayResponse } from "../http/io";
 import { classifyAnswer, errorResponse, idKey, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE } from "./jsonrpc";
 import type { Exchange } from "./exchange";
 import { SseSplitter, serializeEvent } from "./sse";
+import { answerAsTool } from "../enforce/unknown-tool";
+import { namedTools } from "../inventory/definition";
 
 // What the gateway changes in upstream answers: hidden tools removed from tools/list results,
 // and nothing else. Everything else is passed on as the upstream wrote it. On the way, the
@@ -16,19 +18,36 @@ import { SseSplitter, serializeEvent } from "./sse";
 export async function inspect(message: unknown, exchange: Exchange, policy: CompiledPolicy | null): Promise<unknown | null> {
   const m = classifyAnswer(message);
   if (m.kind !== "response") return null;
-  const tracked = exchange.tracked.get(idKey(m.msg.id));
-  if (!tracked) return null;
-  if (tracked.kind === "call") {
+  const key = idKey(m.msg.id);
+  const call = exchange.calls.get(key);
+  if (call) {
     await exchange.settle(m.msg.id, m.msg);
-    return null;
+    // A hidden or unknown tool's stand-in call: the server's answer, told as the tool's.
+    return call.probe ? answerAsTool(m.msg, call.probe, call.tool) : null;
   }
-  await exchange.settle(m.msg.id, m.msg);
-  const result = m.msg.result as { tools?: unknown } | undefined;
-  if (!policy || !result || !Array.isArray(result.tools)) return null;
-  const tools = result.tools.filter((t): t is { name: string } => typeof t === "object" && t !== null && typeof (t as { name?: unknown }).name === "string");
-  const kept = filterToolList(policy, tools);
+  const list = exchange.tracked.get(key);
+  if (list) await exchange.settle(m.msg.id, m.msg);
+  return filterToolsAnswer(m.msg, exchange, policy, list?.kind === "list" && !list.paged);
+}
+
+/**
+ * Any answer that carries a list of tools (the answer to a tools/list, whether tracked, repeated
+ * or replayed on a resumed stream) is told without the tools the agent may not see: hidden by
+ * policy, or drifted from the pinned inventory (gateway/inventory/drift-guard.ts). Null when
+ * nothing is removed.
+ */
+export async function filterToolsAnswer(msg: { result?: unknown }, exchange: Exchange, policy: CompiledPolicy | null, firstPage: boolean): Promise<unknown | null> {
+  const result = msg.result as { tools?: unknown; nextCursor?: unknown } | undefined;
+  if (!result || typeof result !== "object" || !Array.isArray(result.tools)) return null;
+  const named = namedTools(result.tools);
+  let kept = policy ? filterToolList(policy, named) : named;
+  if (exchange.drift) {
+    const complete = firstPage && (result.nextCursor === undefined || result.nextCursor === null || result.nextCursor === "");
+    const withheld = await exchange.drift.withheld(exchange.scope.server.serverId, kept, complete);
+    if (withheld.size > 0) kept = kept.filter((t) => !withheld.has(t.name));
+  }
   if (kept.length === result.tools.length) return null;
-  return { ...m.msg, result: { ...result, tools: kept } };
+  return { ...msg, result: { ...result, tools: kept } };
 }
 
 /** A JSON answer: read whole (it is one message or a batch), inspected, merged with local answers. */
@@ -119,7 +138,7 @@ export async function relaySse(upstream: IncomingMessage, res: GatewayResponse, 
   if (missing.length === 0 || (state.resumable && !timedOut)) {
     // An unterminated last event is never dispatched by SSE clients; passed on as it came.
     if (rest) await res.write(rest);
-    await exchange.failPending("the upstream server closed the stream before answering; the client may resume it", state.resumable);
+    await exchange.failPending("the upstream server closed the stream before answering; the client may resume it");
     return res.end();
   }
   // The unterminated rest is dropped: written before the error events, it would merge with the

@@ -26,6 +26,8 @@ export class UpstreamError extends Error {
   constructor(
     public kind: "timeout" | "unreachable" | "aborted",
     message: string,
+    /** The request never left: refused, unresolvable, reset before it was written. The server cannot have run it. */
+    public notSent = false,
   ) {
     super(message);
   }
@@ -53,6 +55,9 @@ export function sendUpstream(r: UpstreamRequest): Promise<http.IncomingMessage> 
       req.destroy(new UpstreamError("timeout", `the upstream server did not answer within ${Math.round(r.timeoutMs / 1000)} s`));
     }, r.timeoutMs);
     const onAbort = () => req.destroy(new UpstreamError("aborted", "the client went away"));
+    // Written whole to the socket: from then on the server may have received and run it.
+    let written = false;
+    req.once("finish", () => (written = true));
     r.signal?.addEventListener("abort", onAbort, { once: true });
     req.on("response", (res) => {
       clearTimeout(timer);
@@ -62,7 +67,7 @@ export function sendUpstream(r: UpstreamRequest): Promise<http.IncomingMessage> 
     req.on("error", (err) => {
       clearTimeout(timer);
       r.signal?.removeEventListener("abort", onAbort);
-      reject(err instanceof UpstreamError ? err : new UpstreamError("unreachable", describeNetworkError(err as NodeJS.ErrnoException, r.url)));
+      reject(err instanceof UpstreamError ? err : new UpstreamError("unreachable", describeNetworkError(err as NodeJS.ErrnoException, r.url), !written));
     });
     if (r.body !== undefined) req.end(r.body);
     else req.end();

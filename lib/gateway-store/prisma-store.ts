@@ -1,7 +1,7 @@
 import { compilePolicy, validatePolicy, type ToolInfo, type RiskCategory, type RiskLevel } from "../../gateway/policy";
 import type { GatewayStore, GrantRecord, PolicyHandle, UpstreamConfig } from "../../gateway/ports";
 import type { PinnedTool, ToolDrift, ToolInventory } from "../../gateway/inventory/drift";
-import { changedFields, type ToolDefinition } from "../../gateway/inventory/definition";
+import { pendingDetails } from "../servers/pending-review";
 import { recordToolDrift } from "../servers/record-drift";
 import type { LaunchSpec } from "../../gateway/stdio/types";
 import { detectOperations } from "../../gateway/risk/operations";
@@ -196,12 +196,4 @@ export class PrismaGatewayStore implements GatewayStore {
 interface ServerTools {
   info: Map<string, ToolInfo>;
   inventory: ToolInventory;
-}
-
-/** Since when a tool waits for review, and what changed: told to the agent that calls it. */
-function pendingDetails(r: { name: string; title: unknown; description: unknown; inputSchema: unknown; outputSchema: unknown; annotations: unknown; firstSeenAt: Date; changedAt: Date | null; previousDefinition: unknown }) {
-  const previous = r.previousDefinition as ToolDefinition | null;
-  if (r.changedAt === null || previous === null) return { pendingSince: r.firstSeenAt.toISOString(), pendingChange: "it is new" };
-  const fields = changedFields(previous, r);
-  return { pendingSince: r.changedAt.toISOString(), pendingChange: fields.length ? `its ${fields.join(", ")} changed` : "its definition changed" };
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createGatewayHandler } from "../../gateway/http/handler";
 import { nodeRequest, nodeResponse, type GatewayRequest, type GatewayResponse } from "../../gateway/http/io";
 import { SessionHistory } from "../../gateway/enforce/session-history";
+import { DriftGuard } from "../../gateway/inventory/drift-guard";
 import { SessionSealer } from "../../gateway/proxy/session-token";
 import { createRateLimiter } from "../../gateway/ratelimit";
 import { AuditWriter } from "../../gateway/audit/writer";
@@ -88,6 +89,7 @@ async function createGatewayRuntime(env: NodeJS.ProcessEnv = process.env): Promi
     audit,
     sealer: new SessionSealer(secret),
     history: new SessionHistory(),
+    drift: new DriftGuard(store),
     approvals,
     approvalUrl: publicUrl ? (id) => `${publicUrl.replace(/\/$/, "")}/approvals/${id}` : undefined,
     options: {

@@ -6,7 +6,8 @@ import { getServerOrThrow } from "../servers/queries";
 import { publishPolicy } from "./publish";
 import { validateForServer, validOrThrow } from "./validate";
 import { setServerPolicy } from "../servers/create-server";
-import { PENDING_REVIEW } from "../../gateway/enforce/decide-call";
+import { pendingReview as pendingReviewDecision } from "../../gateway/enforce/decide-call";
+import { pendingDetails } from "../servers/pending-review";
 import { pageArgs, toPage, type KeyValue } from "../api/pagination";
 import { VERSION_ORDER } from "../validation/lists";
 
@@ -103,8 +104,9 @@ export async function simulateCall(
   // As the gateway does (gateway/enforce/decide-call.ts): a tool new or changed since it was
   // last reviewed, on a server that asks for reviews, is denied before any policy is consulted.
   const pendingReview = !!tool && server.reviewChangedTools && tool.reviewedAt === null;
-  const decision = pendingReview
-    ? PENDING_REVIEW
+  const pending = pendingReview && tool ? pendingDetails(tool) : null;
+  const decision = pending
+    ? pendingReviewDecision(input.call.tool, pending.pendingSince, pending.pendingChange)
     : evaluate(compilePolicy(policy), { tool: input.call.tool, args: input.call.args ?? {} }, {
         grant: { id: "gnt_simulated", label: input.grant?.label ?? "simulated", metadata: input.grant?.metadata ?? {} },
         session: { id: "simulated", call_count: 0, tool_counts: {}, category_counts: {} },

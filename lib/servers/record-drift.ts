@@ -15,10 +15,10 @@ export async function recordToolDrift(db: Db, serverId: string, drift: ToolDrift
   const server = await db.server.findUnique({ where: { id: serverId }, select: { id: true, orgId: true, name: true, lastSyncAt: true, reviewChangedTools: true } });
   if (!server) return;
   const tools = drift.tools.map(asDiscovered).filter((t): t is ListedTool => t !== null);
-  if (tools.length === 0) return;
-  const { added, changed } = await applyDiscovery(db, server, tools, { markRemoved: false });
   // The first complete listing is the baseline: from then on, what is new or changed waits for review.
   const becomesBaseline = server.lastSyncAt === null && drift.complete;
+  if (tools.length === 0 && !becomesBaseline) return;
+  const { added, changed } = await applyDiscovery(db, server, tools, { markRemoved: false });
   if (added.length === 0 && changed.length === 0 && !becomesBaseline) return;
   const pendingReview = server.reviewChangedTools && server.lastSyncAt !== null;
   await db.$transaction(async (tx) => {

@@ -5,7 +5,6 @@ import { startTestUpstream, type TestUpstream } from "../helpers/test-upstream";
 import { apiClient, basic, bearer, signInSession, uniqueEmail, PASSWORD } from "../helpers/http";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { PENDING_REVIEW } from "../../gateway/enforce/decide-call";
 import { freePort } from "../../lib/runtime/free-port";
 
 // The management API for servers, tools, policies, grants and the audit log: what each endpoint
@@ -250,7 +249,9 @@ describe("tools pending review: the simulator answers as the gateway does", () =
 
       const simulate = (body: unknown) => api("POST", `/api/v1/servers/${s.id}/policy/simulate`, body, bearer(k.aViewer));
       const simulated = (await simulate({ call: { tool: "fresh_tool" } })).body;
-      expect(simulated).toMatchObject({ effect: "deny", rule: PENDING_REVIEW.rule, message: PENDING_REVIEW.message, reason: PENDING_REVIEW.reason, pendingReview: true, knownTool: true });
+      expect(simulated).toMatchObject({ effect: "deny", rule: null, reason: "tool pending review", pendingReview: true, knownTool: true });
+      // The agent is told since when the tool waits and what changed.
+      expect(simulated.message).toMatch(/^fresh_tool is pending review since \d{4}-\d\d-\d\dT[\d:.]+Z \(it is new\): /);
       // Whatever the draft says: the gateway checks review before any policy.
       expect((await simulate({ policy: { version: "1", default: "allow", tools: { fresh_tool: {} } }, call: { tool: "fresh_tool" } })).body).toMatchObject({ effect: "deny", pendingReview: true });
       expect((await simulate({ call: { tool: "echo", args: { message: "x" } } })).body).toMatchObject({ effect: "allow", pendingReview: false });

@@ -40,7 +40,7 @@ export async function fallBackToLegacy(deps: GatewayDeps, scope: RequestScope, e
   } catch (err) {
     const failure = describeFailure(err);
     const message = `the upstream server answered the Streamable HTTP initialize with HTTP ${status}, and is not a legacy HTTP+SSE server either: ${failure.message}`;
-    await exchange.failPending(message);
+    await exchange.failPending(message, true);
     if (!scope.req.signal.aborted) sendRpcError(scope.res, failure.httpStatus, failure.code, message, failure.headers);
     return true;
   }
@@ -63,5 +63,5 @@ async function replayAnswer(scope: RequestScope, exchange: Exchange, upstream: I
   const headers = clientResponseHeaders(upstream.headers, scope.sessionToken);
   scope.res.start(status, { ...headers, "content-length": String(Buffer.byteLength(text)) });
   scope.res.end(text);
-  await exchange.failPending(`HTTP ${status}`);
+  await exchange.failPending(`HTTP ${status}`, true);
 }

@@ -24,7 +24,7 @@ export async function relayLegacy(deps: GatewayDeps, scope: RequestScope, exchan
     return relayThroughBridge(deps, scope, exchange, messages, policy, bridge, scope.sessionToken);
   }
   if (!messages.some(isInitialize)) {
-    await exchange.failPending("no session");
+    await exchange.failPending("no session", true);
     return sendRpcError(scope.res, 400, INVALID_REQUEST, "Bad Request: Mcp-Session-Id header is required");
   }
   let bridge: LegacyBridge;
@@ -92,7 +92,8 @@ async function forward(bridge: LegacyBridge, exchange: Exchange, message: unknow
 }
 
 async function answerFailure(scope: RequestScope, exchange: Exchange, failure: LegacyError) {
-  await exchange.failPending(failure.message);
+  // Nothing reached the server: the session was unknown, or the bridge could not be opened.
+  await exchange.failPending(failure.message, true);
   if (scope.req.signal.aborted) return;
   if (scope.res.started) return scope.res.end();
   sendRpcError(scope.res, failure.httpStatus, failure.code, failure.message, failure.headers);

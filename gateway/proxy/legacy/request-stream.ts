@@ -59,11 +59,11 @@ export class LegacyRequestStream {
     if (!this.finished) this.out.message(json);
   }
 
-  /** One request could not be delivered: the client gets a JSON-RPC error for it. */
+  /** One request could not be delivered (so it did not run): the client gets a JSON-RPC error for it. */
   failRequest(id: JsonRpcId, code: number, message: string) {
     this.pending.delete(idKey(id));
     this.out.message(JSON.stringify(errorResponse(id, code, message)));
-    this.out.run(() => this.exchange.settle(id, null, message));
+    this.out.run(() => this.exchange.settle(id, null, { reason: message, notRun: true }));
     this.finishIfAnswered();
   }
 
@@ -74,7 +74,7 @@ export class LegacyRequestStream {
    */
   cancel(id: JsonRpcId) {
     if (!this.pending.delete(idKey(id))) return;
-    this.out.run(() => this.exchange.settle(id, null, "cancelled by the client", true));
+    this.out.run(() => this.exchange.settle(id, null, { reason: "cancelled by the client", notRun: false }));
     this.finishIfAnswered();
   }
 
@@ -92,7 +92,7 @@ export class LegacyRequestStream {
     if (this.finished) return;
     this.pending.clear();
     this.out.abandon();
-    this.out.run(() => this.exchange.failPending("the client went away", true));
+    this.out.run(() => this.exchange.failPending("the client went away"));
     this.finish();
   }
 
