@@ -104,7 +104,7 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
   if (isHidden(scope.policy.compiled, tool)) return probeFor(msg, tool, evaluate(scope.policy.compiled, { tool, args }));
 
   let info: ToolInfo | undefined;
-  let unknownWhenMissing: boolean;
+  let unknownWhenMissing = false;
   try {
     info = await deps.store.toolInfo(scope.server.serverId, tool);
     // A tool the inventory has never seen: the upstream's own list says whether it is new (drift) or does not exist.
@@ -113,13 +113,17 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
       listed = await scope.refreshInventory();
       if (listed) info = await deps.store.toolInfo(scope.server.serverId, tool);
     }
-    unknownWhenMissing = info === undefined && (listed || (await deps.store.inventory(scope.server.serverId)).review);
+    if (info === undefined && !listed) {
+      const inventory = await deps.store.inventory(scope.server.serverId);
+      unknownWhenMissing = inventory.review && inventory.baseline;
+    } else unknownWhenMissing = info === undefined;
   } catch {
     // Rules can depend on the tool's risk category: without the store, fail closed.
     return local(msg, tool, failClosed("the policy store"));
   }
-  // Not listed, or on a server that asks for review: unknown. (A server that does not ask for
-  // review and could not be listed has a call forwarded when policy allows it: the server answers.)
+  // Not listed by the server, or (when it could not be listed) not reviewed on a server that asks
+  // for review: unknown. Before any baseline, or without review, a call policy allows is
+  // forwarded and the server answers for itself.
   if (unknownWhenMissing) return probeFor(msg, tool, NOT_LISTED);
   // The audit log names a multiplexed tool's operation; any other tool costs one cached lookup.
   const operation = callOperation(scope.policy.compiled, tool, args, info);

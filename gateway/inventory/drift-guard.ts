@@ -74,14 +74,13 @@ export class DriftGuard {
       const known = s.seen.get(t.name);
       return !(known && known.recorded && known.hash === definitionHash(t));
     });
-    const baselineDue = complete && !inventory.baseline;
-    if (fresh.length === 0 && !baselineDue) return verdict.withheld;
+    if (fresh.length === 0) return verdict.withheld;
     const since = new Date().toISOString();
     const gated = inventory.review && inventory.baseline;
     const entries = fresh.map((t) => ({ name: t.name, entry: { hash: definitionHash(t), since: s.seen.get(t.name)?.since ?? since, recorded: false } }));
     if (gated) for (const { name, entry } of entries) remember(s.seen, name, entry);
     try {
-      await this.store.recordDrift(serverId, { tools: fresh.length ? fresh : verdict.drifted, complete });
+      await this.store.recordDrift(serverId, { tools: fresh, complete });
       for (const { entry } of entries) entry.recorded = true;
     } catch (err) {
       // Still withheld and remembered: the next listing tries to record it again.
@@ -90,9 +89,14 @@ export class DriftGuard {
     return verdict.withheld;
   }
 
-  /** Since when a tool is known drifted in this process (its inventory entry may still be the reviewed one). */
+  /**
+   * Since when a tool is known drifted in this process while the inventory does not know it yet
+   * (recording it failed): its inventory entry may still be the reviewed one. Once recorded, the
+   * inventory is what says (a person may have reviewed it since).
+   */
   driftedSince(serverId: string, tool: string): string | undefined {
-    return this.servers.get(serverId)?.seen.get(tool)?.since;
+    const entry = this.servers.get(serverId)?.seen.get(tool);
+    return entry && !entry.recorded ? entry.since : undefined;
   }
 
   /**

@@ -16,7 +16,7 @@ export interface PinnedTool {
 export interface ToolInventory {
   /** The server asks for new and changed tools to be reviewed before they can be called. */
   review: boolean;
-  /** The inventory has a baseline (a first complete listing); before it, what is listed is taken as reviewed. */
+  /** The inventory has a baseline (a first sync); before it, what is listed is taken as it is (as reviewed). */
   baseline: boolean;
   tools: ReadonlyMap<string, PinnedTool>;
 }
@@ -24,7 +24,7 @@ export interface ToolInventory {
 /** New and changed tools, as listed by the upstream, for the inventory to record. */
 export interface ToolDrift {
   tools: ToolDefinition[];
-  /** The listing was complete (one page, no cursor): it may serve as the baseline. */
+  /** The listing was complete (every page). */
   complete: boolean;
 }
 

@@ -15,24 +15,21 @@ export async function recordToolDrift(db: Db, serverId: string, drift: ToolDrift
   const server = await db.server.findUnique({ where: { id: serverId }, select: { id: true, orgId: true, name: true, lastSyncAt: true, reviewChangedTools: true } });
   if (!server) return;
   const tools = drift.tools.map(asDiscovered).filter((t): t is ListedTool => t !== null);
-  // The first complete listing is the baseline: from then on, what is new or changed waits for review.
-  const becomesBaseline = server.lastSyncAt === null && drift.complete;
-  if (tools.length === 0 && !becomesBaseline) return;
+  if (tools.length === 0) return;
   const { added, changed } = await applyDiscovery(db, server, tools, { markRemoved: false });
-  if (added.length === 0 && changed.length === 0 && !becomesBaseline) return;
+  if (added.length === 0 && changed.length === 0) return;
+  // The baseline is a sync (registering a server makes one): before it, what passes is taken as
+  // it is, as a first sync would take it; after it, what is new or changed waits for review.
   const pendingReview = server.reviewChangedTools && server.lastSyncAt !== null;
-  await db.$transaction(async (tx) => {
-    if (becomesBaseline) await tx.server.updateMany({ where: { id: server.id, lastSyncAt: null }, data: { lastSyncAt: new Date(), lastSyncError: null } });
-    if (added.length || changed.length) {
-      await recordAdminChange(tx, GATEWAY, {
-        orgId: server.orgId,
-        action: "server.tools_drifted",
-        targetType: "server",
-        targetId: server.id,
-        details: { added, changed, pendingReview, baseline: server.lastSyncAt === null },
-      });
-    }
-  });
+  await db.$transaction((tx) =>
+    recordAdminChange(tx, GATEWAY, {
+      orgId: server.orgId,
+      action: "server.tools_drifted",
+      targetType: "server",
+      targetId: server.id,
+      details: { added, changed, pendingReview },
+    }),
+  );
   if (pendingReview && (added.length || changed.length)) {
     inventoryEvents().emit("drifted", { orgId: server.orgId, serverId: server.id, serverName: server.name, added, changed });
   }

@@ -57,18 +57,23 @@ export interface GarbageUpstream {
   url(mode: GarbageMode): string;
   /** POSTs received per mode. */
   hits: Map<string, number>;
+  /** POSTs carrying a tools/call per mode (the gateway also lists tools, to check a tool it does not know). */
+  calls: Map<string, number>;
   close(): Promise<void>;
 }
 
 export async function startGarbageUpstream(): Promise<GarbageUpstream> {
   const hits = new Map<string, number>();
+  const calls = new Map<string, number>();
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const mode = (req.url ?? "/").slice(1).split("?")[0] as GarbageMode;
     // Read the whole request first, as a real server would, so the gateway's write completes.
-    req.resume();
+    let body = "";
+    req.on("data", (c) => (body += c));
     req.on("end", () => {
       hits.set(mode, (hits.get(mode) ?? 0) + 1);
+      if (body.includes('"tools/call"')) calls.set(mode, (calls.get(mode) ?? 0) + 1);
       const answer = GARBAGE_MODES[mode];
       if (!answer) return void res.writeHead(404).end();
       answer(res);
@@ -83,6 +88,7 @@ export async function startGarbageUpstream(): Promise<GarbageUpstream> {
   return {
     url: (mode) => `http://127.0.0.1:${port}/${mode}`,
     hits,
+    calls,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise((r) => server.close(r));

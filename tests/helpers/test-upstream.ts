@@ -14,6 +14,8 @@ export interface TestUpstream {
   requests: http.IncomingHttpHeaders[];
   /** Lists one more tool (a plain one answering "ok") in the sessions opened from now on: a sync sees it as new. */
   addTool(name: string, description?: string): void;
+  /** Gives a tool added with addTool another description in the sessions opened from now on: a silently changed definition. */
+  redefine(name: string, description: string): void;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,11 @@ export async function startTestUpstream(opts: { json?: boolean; multiplexed?: bo
     requests,
     addTool(name, description = `The ${name} tool`) {
       extra.push({ name, description });
+    },
+    redefine(name, description) {
+      const i = extra.findIndex((t) => t.name === name);
+      if (i < 0) throw new Error(`no added tool ${name}`);
+      extra[i] = { name, description };
     },
     async close() {
       for (const t of transports.values()) await t.close().catch(() => {});
