@@ -46,8 +46,10 @@ async function listPage(deps: GatewayDeps, scope: RequestScope, cursor: string |
   const text = (await readUpstreamBody(res, MAX_LIST_BYTES, Date.now() + timeoutMs)).toString("utf8");
   if (status >= 400) throw new ListingError(`the upstream answered tools/list with HTTP ${status}`);
   const answer = type.startsWith("text/event-stream") ? findInStream(text, id) : parseJson(text);
-  const message = Array.isArray(answer) ? answer.find((m) => (m as { id?: unknown })?.id === id) : answer;
-  const result = (message as { id?: unknown; result?: unknown } | undefined)?.result;
+  const message = (Array.isArray(answer) ? answer : [answer]).find((m) => (m as { id?: unknown } | null)?.id === id);
+  // Only the answer to this very request counts: another id's result is not a list of this server's tools.
+  if (message === undefined) throw new ListingError("the upstream's answer did not include a response to Toolgate's tools/list");
+  const result = (message as { result?: unknown }).result;
   if (typeof result !== "object" || result === null) throw new ListingError("the upstream's tools/list answer has no result");
   return result as { tools?: unknown; nextCursor?: unknown };
 }

@@ -191,18 +191,16 @@ describe.each(ENTRIES)("hidden means unknown, through the %s entry point", (entr
   });
 });
 
-describe("drift: a tool the upstream adds or redefines is caught when it passes, with no sync", () => {
+describe("drift: a tool the upstream adds or redefines after the sync is caught when it passes, with no sync again", () => {
   let driftServer: string;
   let upstreamOfDrift: TestUpstream;
   beforeAll(async () => {
     upstreamOfDrift = await startTestUpstream();
     driftServer = await env.addServer(orgId, upstreamOfDrift.url);
     await env.publish(orgId, HIDE, { serverId: driftServer });
-    // The baseline: the first listing that passes through.
-    const s = await rawSession("fast", driftServer);
-    const first = await s.post({ jsonrpc: "2.0", id: 1, method: "tools/list" });
-    expect(listed(first, 1)).toContain("echo");
-    await waitFor(async () => (await env.db.server.findUniqueOrThrow({ where: { id: driftServer } })).lastSyncAt !== null);
+    // The baseline: a sync, as registering a server through the API makes one. From then on nobody syncs.
+    const { syncServerTools } = await import("../../lib/servers/sync-tools");
+    await syncServerTools(env.db, { type: "system", id: null, label: "test" }, orgId, driftServer);
   });
   afterAll(async () => upstreamOfDrift?.close());
 
