@@ -12,6 +12,7 @@ import { readUpstreamBody, sendUpstream, upstreamUrl, UpstreamError } from "./up
 import type { GatewayDeps, RequestScope } from "./context";
 import { answerGatewayElicitation, declaresUrlElicitation, holdForApproval } from "./hold";
 import { fallBackToLegacy, mayFallBackToLegacy, relayLegacy, usesLegacyBridge } from "./legacy";
+import { refuseHeaderMismatch } from "./refuse-header-mismatch";
 
 // POST /mcp/<serverId>: the client's JSON-RPC message(s). tools/call is decided by policy,
 // tools/list answers are filtered; everything else is forwarded as sent.
@@ -51,6 +52,8 @@ export async function handlePost(deps: GatewayDeps, scope: RequestScope) {
   if (messages.length === 0 || invalid) {
     return sendRpcError(res, 400, INVALID_REQUEST, `Invalid Request: ${invalid && invalid.kind === "invalid" ? invalid.reason : "empty batch"}`);
   }
+  // MCP 2026-07-28 routing headers must agree with the body, before any policy runs (400, -32020).
+  if (await refuseHeaderMismatch(deps, scope, parsed)) return;
   await decideAndForward(deps, scope, raw, batch, messages);
 }
 
