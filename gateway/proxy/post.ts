@@ -145,7 +145,7 @@ async function relay(deps: GatewayDeps, scope: RequestScope, exchange: Exchange,
     upstream = await sendUpstream({
       url: upstreamUrl(server),
       method: "POST",
-      headers: upstreamRequestHeaders(req.header, server.headers, scope.upstreamSessionId),
+      headers: upstreamRequestHeaders(req, server.headers, scope.upstreamSessionId),
       body,
       timeoutMs: deps.options.upstreamTimeoutMs,
       signal: req.signal,
