@@ -24,6 +24,8 @@ export function probeFor(msg: JsonRpcRequest, tool: string, decision: Decision) 
   const params: Record<string, unknown> = { name };
   // The arguments' presence is kept (a server may answer differently without them), never their values.
   if (msg.params?.arguments !== undefined) params.arguments = {};
+  // The request's own metadata stays (2026-07-28 carries the protocol version and client in it).
+  if (msg.params?._meta !== undefined) params._meta = msg.params._meta;
   const message: JsonRpcRequest = { jsonrpc: "2.0", id: msg.id, method: "tools/call", params };
   return { forward: true as const, tool, decision, reservation: null, probe: { name, message } };
 }

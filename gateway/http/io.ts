@@ -10,6 +10,8 @@ export interface GatewayRequest {
   /** Path and query, e.g. /mcp/srv_1?x=1 */
   url: string;
   header(name: string): string | undefined;
+  /** The names of the headers the client sent, lowercase. */
+  headerNames(): string[];
   body: AsyncIterable<Uint8Array>;
   /** Aborted when the client goes away. */
   signal: AbortSignal;
@@ -38,6 +40,7 @@ export function nodeRequest(req: IncomingMessage, res: ServerResponse): GatewayR
       const v = req.headers[name];
       return Array.isArray(v) ? v.join(", ") : v;
     },
+    headerNames: () => Object.keys(req.headers),
     body: req,
     signal: controller.signal,
   };
@@ -149,6 +152,7 @@ export function webRequest(req: Request): GatewayRequest {
     method: req.method,
     url: url.pathname + url.search,
     header: (name) => req.headers.get(name) ?? undefined,
+    headerNames: () => [...req.headers.keys()],
     body: (req.body as unknown as AsyncIterable<Uint8Array>) ?? empty,
     signal: req.signal,
   };

@@ -40,6 +40,9 @@ async function listPage(deps: GatewayDeps, scope: RequestScope, cursor: string |
   const headers = upstreamRequestHeaders(scope.req.header, scope.server.headers, scope.upstreamSessionId);
   headers["content-type"] = "application/json";
   headers.accept = "application/json, text/event-stream";
+  // The client's routing headers describe its own request, not this listing.
+  delete headers["mcp-name"];
+  if (headers["mcp-method"] !== undefined) headers["mcp-method"] = "tools/list";
   const res = await sendUpstream({ url: upstreamUrl(scope.server), method: "POST", headers, body, timeoutMs });
   const status = res.statusCode ?? 502;
   const type = String(res.headers["content-type"] ?? "");

@@ -15,6 +15,7 @@ import { readUpstreamBody, sendUpstream, upstreamUrl, UpstreamError } from "./up
 import type { GatewayDeps, RequestScope } from "./context";
 import { answerGatewayElicitation, declaresUrlElicitation, holdForApproval } from "./hold";
 import { fallBackToLegacy, mayFallBackToLegacy, relayLegacy, usesLegacyBridge } from "./legacy";
+import { refuseHeaderMismatch } from "./refuse-header-mismatch";
 
 // POST /mcp/<serverId>: the client's JSON-RPC message(s). tools/call is decided by policy,
 // tools/list answers are filtered; everything else is forwarded as sent.
@@ -59,6 +60,8 @@ export async function handlePost(deps: GatewayDeps, scope: RequestScope) {
     auditRefusedCalls(deps, scope, messages, refusal);
     return sendRpcError(res, 400, INVALID_REQUEST, refusal);
   }
+  // MCP 2026-07-28 routing headers must agree with the body, before any policy runs (400, -32020).
+  if (await refuseHeaderMismatch(deps, scope, parsed)) return;
   await decideAndForward(deps, scope, batch, messages);
 }
 
@@ -185,7 +188,7 @@ async function relay(deps: GatewayDeps, scope: RequestScope, exchange: Exchange,
     upstream = await sendUpstream({
       url: upstreamUrl(server),
       method: "POST",
-      headers: upstreamRequestHeaders(req.header, server.headers, scope.upstreamSessionId),
+      headers: standInHeaders(upstreamRequestHeaders(req, server.headers, scope.upstreamSessionId), exchange),
       body,
       timeoutMs: deps.options.upstreamTimeoutMs,
       signal: req.signal,
@@ -282,4 +285,18 @@ async function answerUpstreamFailure(scope: RequestScope, exchange: Exchange, er
   const errors = [...pending.map((id) => errorResponse(id, code, message)), ...exchange.localResponses];
   if (errors.length === 0) return sendRpcError(scope.res, timeout ? 504 : 502, code, message);
   sendJson(scope.res, 200, errors.length === 1 ? errors[0] : errors, sessionHeader(scope));
+}
+
+/**
+ * A hidden or unknown tool's stand-in call goes with routing headers that name the stand-in, as
+ * the client's own would name a missing tool: the server answers as for any tool it lacks, and
+ * the hidden name and its arguments' header values never reach it.
+ */
+function standInHeaders(headers: Record<string, string>, exchange: Exchange): Record<string, string> {
+  let probe: string | undefined;
+  for (const call of exchange.calls.values()) if (call.probe) probe = call.probe.name;
+  if (probe === undefined) return headers;
+  if (headers["mcp-name"] !== undefined) headers["mcp-name"] = probe;
+  for (const name of Object.keys(headers)) if (name.startsWith("mcp-param-")) delete headers[name];
+  return headers;
 }

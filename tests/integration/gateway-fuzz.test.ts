@@ -10,7 +10,8 @@ import { startToolgateProcess, type ToolgateProcess } from "../helpers/toolgate-
 import { ACCEPT_BOTH, initializeRequest, postRpc } from "../helpers/gateway-wire";
 
 // Issue 4 §6, fuzz: thousands of malformed, oversized, truncated, out-of-order, wrong-typed,
-// deeply nested, invalid UTF-8 and mixed-batch messages, with random headers and methods, by
+// deeply nested, invalid UTF-8 and mixed-batch messages, with random headers and methods (and
+// 2026-07-28 routing headers that agree with the body or not, issue 13 §4), by
 // fetch and by raw sockets, against the fast entry point (`npm start`'s own HTTP server).
 // Every answer must be a well-formed HTTP response (JSON-RPC errors where the body is JSON),
 // the process must live through it, and its memory must stay flat.
@@ -104,6 +105,13 @@ const params = fc.oneof(
   fc.record({ name: fc.oneof(fc.constantFrom(...TOOLS), fc.string(), fc.integer(), fc.constant(null), fc.integer({ min: 1000, max: 100_000 }).map((n) => "t".repeat(n))), arguments: args }, { requiredKeys: [] }),
   fc.record({ protocolVersion: fc.oneof(fc.constantFrom("2025-03-26", "2025-06-18", "2025-11-25", "1.0"), fc.string()), capabilities: fc.jsonValue({ maxDepth: 2 }), clientInfo: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }),
   fc.record({ uri: fc.oneof(fc.string(), fc.constant("demo://x")), requestId: weirdId, level: fc.string(), cursor: fc.string() }, { requiredKeys: [] }),
+  // 2026-07-28 requests: a protocol version in _meta, which the routing headers must agree with.
+  fc.record({
+    name: fc.oneof(fc.constantFrom(...TOOLS), fc.string()),
+    uri: fc.constantFrom("demo://x", "file:///etc/passwd"),
+    arguments: args,
+    _meta: fc.record({ "io.modelcontextprotocol/protocolVersion": fc.oneof({ weight: 4, arbitrary: fc.constant("2026-07-28") }, fc.constantFrom("2025-11-25", "2027-01-01", 7, null), fc.string()) }, { requiredKeys: [] }),
+  }, { requiredKeys: ["_meta"] }),
   fc.jsonValue({ maxDepth: 3 }),
 );
 const message = fc.record(
@@ -172,7 +180,12 @@ const fetchCase: fc.Arbitrary<FetchCase> = fc.record({
     .record({
       "content-type": sometimes(9, fc.constant("application/json"), fc.oneof(fc.constantFrom("application/json; charset=utf-8", "text/plain", "", "application/jsonx", "APPLICATION/JSON", "multipart/form-data"), headerText(40))),
       accept: sometimes(9, fc.constant(ACCEPT_BOTH), fc.oneof(fc.constantFrom("application/json", "text/event-stream", "*/*", "", "text/event-stream, application/json;q=0"), headerText(40))),
-      "mcp-protocol-version": sometimes(6, fc.constantFrom("2025-03-26", "2025-06-18", "2025-11-25"), fc.oneof(fc.constantFrom("1999-01-01", "latest", "", undefined), headerText(60))),
+      "mcp-protocol-version": sometimes(6, fc.constantFrom("2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"), fc.oneof(fc.constantFrom("1999-01-01", "latest", "", undefined), headerText(60))),
+      // 2026-07-28 routing headers, now and then, agreeing with the body or not (the body is random):
+      // mismatches are answered 400 / -32020 before any policy runs.
+      "mcp-method": sometimes(3, fc.constant(undefined), fc.oneof(fc.constantFrom(...METHODS), fc.constantFrom("TOOLS/CALL", " tools/call ", ""), headerText(40))),
+      "mcp-name": sometimes(4, fc.constant(undefined), fc.oneof(fc.constantFrom(...TOOLS.filter(Boolean), "demo://x"), fc.string({ maxLength: 30 }).map((t) => `=?base64?${Buffer.from(t).toString("base64")}?=`), fc.constantFrom("=?base64?SGVsbG8?=", "=?base64?!!?=", "=?base64??=", "=?base64?"), headerText(60))),
+      "mcp-param-region": sometimes(9, fc.constant(undefined), fc.oneof(fc.constantFrom("us-west1", "=?base64?SGVsbG8=?=", "=?base64?SGVsbG8?="), headerText(40))),
       "last-event-id": sometimes(9, fc.constant(undefined), fc.oneof(fc.constantFrom("0", "ev-1", ""), headerText(200))),
       origin: sometimes(9, fc.constant(undefined), fc.oneof(fc.constantFrom("http://localhost:3000", "https://evil.example", "null", "http://127.0.0.1", "file://", "http://[::1]:1"), headerText(60))),
       "x-forwarded-for": sometimes(9, fc.constant(undefined), headerText(30)),
@@ -265,6 +278,9 @@ async function runFetch(c: FetchCase): Promise<Outcome> {
   return { status: res.status, problem: judge(res.status, type, text) };
 }
 
+/** Answers that refused a routing-header mismatch (400, -32020): the generators must produce some. */
+let headerMismatches = 0;
+
 function judge(status: number, type: string, text: string): string | null {
   if (status < 200 || status > 599) return `status ${status}`;
   // 500 is what the HTTP server answers when the gateway threw: a bug, whatever the input.
@@ -280,6 +296,12 @@ function judge(status: number, type: string, text: string): string | null {
   if (status >= 400) {
     const e = parsed as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } };
     if (e.jsonrpc !== "2.0" || !Number.isInteger(e.error?.code) || typeof e.error?.message !== "string") return `${status} error body is not a JSON-RPC error: ${text.slice(0, 200)}`;
+  }
+  // A routing-header mismatch (2026-07-28) is always HTTP 400, and says which header.
+  const rpcError = (parsed as { error?: { code?: unknown; message?: unknown } }).error;
+  if (rpcError?.code === -32020) {
+    if (status !== 400 || !/^Header mismatch: .*\b(MCP-Protocol-Version|Mcp-Method|Mcp-Name|Mcp-Param-\S+)\b/.test(String(rpcError.message))) return `-32020 with status ${status}: ${text.slice(0, 200)}`;
+    headerMismatches++;
   }
   return null;
 }
@@ -349,7 +371,7 @@ describe(`fuzz: ${RUNS} hostile requests against the fast entry point (seed ${SE
     const tg = env.instances.fast!;
     const failures = tg.output().split("\n").filter((l) => /request failed|uncaught|unhandled|FATAL|heap out of memory/i.test(l));
     console.log(
-      `fuzz: ${RUNS} cases, answers by status ${JSON.stringify(Object.fromEntries([...statuses].sort()))}\n` +
+      `fuzz: ${RUNS} cases, answers by status ${JSON.stringify(Object.fromEntries([...statuses].sort()))}, ${headerMismatches} routing-header mismatches refused\n` +
         `RSS (MB) every 250: ${rss.map((r) => r.mb.toFixed(0)).join(" ")}\n` +
         `${problems.length} problems${problems.length ? `:\n  ${problems.slice(0, 40).join("\n  ")}` : ""}\n` +
         (failures.length ? `gateway log:\n  ${failures.slice(0, 20).join("\n  ")}` : ""),
@@ -365,6 +387,7 @@ describe(`fuzz: ${RUNS} hostile requests against the fast entry point (seed ${SE
     const end = rss[rss.length - 1];
     expect(end.mb - mid.mb, `RSS grew from ${mid.mb.toFixed(0)} MB to ${end.mb.toFixed(0)} MB over the second half`).toBeLessThan(RSS_GROWTH_LIMIT_MB);
     expect(problems).toEqual([]);
+    expect(headerMismatches, "no case was refused for its routing headers").toBeGreaterThan(0);
     // "request failed" is the HTTP server catching what the gateway threw: never expected.
     expect(failures).toEqual([]);
   });
