@@ -132,6 +132,11 @@ const body: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 15, arbitrary: fc.array(message, { minLength: 0, maxLength: 30 }).map(enc) },
   // Valid calls mixed with everything else in one batch.
   { weight: 8, arbitrary: fc.array(fc.oneof(message, fc.constantFrom<unknown>({ jsonrpc: "2.0", id: 9, method: "tools/call", params: { name: "delete_file", arguments: {} } }, { jsonrpc: "2.0", id: 10, method: "tools/call", params: { name: "echo", arguments: { message: "x" } } }, { jsonrpc: "2.0", method: "notifications/initialized" })), { maxLength: 12 }).map(enc) },
+  // Issue 13: batches whose requests share an id (a list and a call of a hidden tool), tools/call
+  // sent without an id, and with params policy cannot read.
+  { weight: 4, arbitrary: fc.tuple(weirdId, fc.constantFrom(...TOOLS)).map(([id, name]) => enc([{ jsonrpc: "2.0", id, method: "tools/list" }, { jsonrpc: "2.0", id, method: "tools/call", params: { name } }])) },
+  { weight: 4, arbitrary: fc.tuple(fc.constantFrom(...TOOLS), args).map(([name, a]) => enc({ jsonrpc: "2.0", method: "tools/call", params: { name, arguments: a } })) },
+  { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 1, max: 1000 }), fc.constantFrom<unknown>(["echo"], "echo", 7, null, { name: 7 }, { name: "" }, { name: "echo", arguments: [] }, { name: "echo", arguments: "x" })).map(([id, p]) => enc({ jsonrpc: "2.0", id, method: "tools/call", params: p })) },
   { weight: 8, arbitrary: fc.tuple(message, fc.nat()).map(([m, cut]) => { const b = enc(m); return b.subarray(0, cut % Math.max(1, b.length)); }) },
   { weight: 6, arbitrary: fc.jsonValue({ maxDepth: 5 }).map(enc) },
   { weight: 6, arbitrary: deepJson.map((s) => Buffer.from(s)) },
@@ -293,6 +298,12 @@ function judge(status: number, type: string, text: string): string | null {
   } catch {
     return `${status} application/json that does not parse: ${text.slice(0, 120)}`;
   }
+  // A hidden tool appears in no list (nor does a stand-in name for it, in any answer).
+  for (const m of Array.isArray(parsed) ? parsed : [parsed]) {
+    const tools = (m as { result?: { tools?: unknown } } | null)?.result?.tools;
+    if (Array.isArray(tools) && tools.some((t) => (t as { name?: unknown } | null)?.name === "internal_debug")) return `a hidden tool was listed: ${text.slice(0, 200)}`;
+  }
+  if (text.includes("toolgate-unknown-tool-")) return `a stand-in name leaked: ${text.slice(0, 200)}`;
   if (status >= 400) {
     const e = parsed as { jsonrpc?: unknown; error?: { code?: unknown; message?: unknown } };
     if (e.jsonrpc !== "2.0" || !Number.isInteger(e.error?.code) || typeof e.error?.message !== "string") return `${status} error body is not a JSON-RPC error: ${text.slice(0, 200)}`;
