@@ -147,8 +147,6 @@ export async function decideToolCall(deps: CallDeps, scope: CallScope, msg: Json
   if (decision.effect === "require_approval") {
     return withOperation(await decideApproval(deps, { ...scope, policy: scope.policy }, msg, tool, args, decision, info?.category), operation);
   }
-  // Under a policy that would not run it, a tool the inventory does not know is unknown too.
-  if (info === undefined && decision.effect !== "allow") return probeFor(msg, tool, NOT_LISTED);
   if (decision.effect !== "allow") return withOperation(local(msg, tool, decision), operation);
   const limits = await reserveLimits(deps, scope, msg, tool, decision);
   if (!limits.ok) return withOperation(limits.outcome, operation);

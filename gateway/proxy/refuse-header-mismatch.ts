@@ -17,7 +17,9 @@ export async function refuseHeaderMismatch(deps: GatewayDeps, scope: RequestScop
   const tool = calledTool(body);
   // The Mcp-Param-* headers a tool declares are in its input schema, from the inventory (cached).
   // Without it (store unreachable, tool unknown) they cannot be checked here; policy then decides.
-  const inputSchema = tool === null ? undefined : await deps.store.toolInfo(scope.server.serverId, tool).then((i) => i?.inputSchema, () => undefined);
+  // Only a request of the 2026-07-28 era, or one carrying Mcp-Param-* headers, needs it: older
+  // calls cost no lookup here (and no wait on a store that does not answer).
+  const inputSchema = tool === null || !mayCarryParamHeaders(scope, body) ? undefined : await deps.store.toolInfo(scope.server.serverId, tool).then((i) => i?.inputSchema, () => undefined);
   const mismatch = checkRoutingHeaders(scope.req.header, body, inputSchema);
   if (!mismatch) return false;
   const message = body as { id?: unknown; method?: unknown; params?: { name?: unknown; arguments?: unknown } };
@@ -70,4 +72,12 @@ function bound(text: string, max: number): string {
   if (text.length <= max) return text;
   const digest = createHash("sha256").update(text).digest("base64url").slice(0, 16);
   return `${text.slice(0, max - 64)}…[${text.length} chars, sha256:${digest}]`;
+}
+
+function mayCarryParamHeaders(scope: RequestScope, body: unknown): boolean {
+  const version = scope.req.header("mcp-protocol-version");
+  if (version !== undefined && version >= "2026-07-28") return true;
+  const meta = (body as { params?: { _meta?: Record<string, unknown> } } | null)?.params?._meta;
+  if (meta && typeof meta === "object" && "io.modelcontextprotocol/protocolVersion" in meta) return true;
+  return scope.req.headerNames().some((n) => n.toLowerCase().startsWith("mcp-param-"));
 }

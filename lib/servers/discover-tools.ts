@@ -53,7 +53,10 @@ async function listWith(kind: "streamable_http" | "sse", url: URL, headers: Reco
     kind === "streamable_http"
       ? new StreamableHTTPClientTransport(url, { requestInit })
       : new SSEClientTransport(url, { requestInit, eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) } });
-  const client = new Client({ name: "toolgate-discovery", version: "1.0.0" });
+  // Every client capability declared: servers that list some tools only to clients able to use
+  // them (sampling, elicitation, roots) list them all here, so the baseline a review starts from
+  // has them. The listing itself asks nothing of the client.
+  const client = new Client({ name: "toolgate-discovery", version: "1.0.0" }, { capabilities: { sampling: {}, elicitation: { form: {}, url: {} }, roots: { listChanged: true } } });
   const signal = AbortSignal.timeout(timeoutMs);
   try {
     await client.connect(transport, { signal, timeout: timeoutMs });

@@ -16,7 +16,7 @@ const SEED = {
       deny_if: [{ path: "args.amount", op: "gt", value: 10000 }],
       on_deny: "charges over 10,000 or in other currencies need finance",
     },
-    fail_tool: { limits: [{ counter: "fail_rate", window: "minute", max: 2, scope: "grant" }] },
+    fail_tool: { limits: [{ counter: "fail_rate", window: "hour", max: 2, scope: "grant" }] },
   },
 };
 
@@ -117,7 +117,7 @@ describe.each(["fast", "next"] as EntryPoint[])("through the %s entry point", (e
   it("keeps the quota of a call that ran and failed (isError): the tool may have done its work", async () => {
     const { token } = await env.grant(orgId, serverId, `fail-${entry}`);
     const client = await env.connect(entry, serverId, token);
-    // max 2 a minute: two failures reach the upstream, the third is refused by the limit.
+    // max 2 an hour (no window boundary between the calls): two failures reach the upstream, the third is refused by the limit.
     const before = upstream.calls.filter((c) => c.tool === "fail_tool").length;
     const texts: string[] = [];
     for (let i = 0; i < 3; i++) texts.push(textOf(await client.callTool({ name: "fail_tool", arguments: {} })));

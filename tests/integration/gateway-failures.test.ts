@@ -24,11 +24,11 @@ const TIMEOUT_MS = 1000;
 const SLACK_MS = 5000;
 const ACTOR = { type: "system", id: null, label: "test" } as const;
 
-/** Every call of `tool` counts against a limit of one a minute per grant: a second call passes only if the first was refunded. */
-const oncePerMinute = (...tools: string[]) => ({
+/** Every call of `tool` counts against a limit of one an hour per grant (an hour, so that no window boundary falls between two calls of a test): a second call passes only if the first was refunded. */
+const oncePerHour = (...tools: string[]) => ({
   version: "1",
   default: "allow",
-  tools: Object.fromEntries(tools.map((t) => [t, { limits: [{ counter: `${t}_once`, window: "minute", max: 1, scope: "grant" }] }])),
+  tools: Object.fromEntries(tools.map((t) => [t, { limits: [{ counter: `${t}_once`, window: "hour", max: 1, scope: "grant" }] }])),
 });
 
 let env: GatewayEnv;
@@ -77,7 +77,7 @@ describe("upstream unreachable (a closed port)", () => {
   let serverId: string;
   beforeAll(async () => {
     const port = await freePort();
-    serverId = await serverWith(`http://127.0.0.1:${port}/mcp`, oncePerMinute("any_tool"));
+    serverId = await serverWith(`http://127.0.0.1:${port}/mcp`, oncePerHour("any_tool"));
   });
 
   it("initialize through the SDK fails with the gateway's JSON-RPC error, not a hang", async () => {
@@ -115,7 +115,7 @@ describe.each([
 ] as const)("upstream slower than TOOLGATE_UPSTREAM_TIMEOUT_MS (%s answers)", (_kind, which) => {
   let serverId: string;
   beforeAll(async () => {
-    serverId = await serverWith(which().url, oncePerMinute("slow_tool"));
+    serverId = await serverWith(which().url, oncePerHour("slow_tool"));
   });
 
   it("the call fails with a timeout error within the timeout, the quota is kept (it was delivered), the event is audited", async () => {
@@ -130,7 +130,7 @@ describe.each([
     expect(slow).toEqual({ ok: false, message: expect.stringMatching(/the upstream server did not (answer in time|answer within 1 s)/) });
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + SLACK_MS);
-    // max 1 a minute: the timed-out call may have run upstream (issue 13: quota follows execution).
+    // max 1 an hour: the timed-out call may have run upstream (issue 13: quota follows execution).
     const fast = await client.callTool({ name: "slow_tool", arguments: { ms: 1 } });
     expect(textOf(fast)).toMatch(/^\[POLICY DENIED\] rate limit `slow_tool_once` reached/);
     const events = await auditOf(grantId, 2);
@@ -144,7 +144,7 @@ describe("a long call that reports progress (TOOLGATE_UPSTREAM_TIMEOUT_MS is abo
   let serverId: string;
   beforeAll(async () => {
     peer = await startEverything("streamableHttp");
-    serverId = await serverWith(peer.url, oncePerMinute("trigger-long-running-operation"));
+    serverId = await serverWith(peer.url, oncePerHour("trigger-long-running-operation"));
   });
   afterAll(async () => {
     await peer?.close();
@@ -174,7 +174,7 @@ describe("upstream answering garbage", () => {
   const modes = Object.keys(GARBAGE_MODES) as GarbageMode[];
   const servers = new Map<GarbageMode, string>();
   beforeAll(async () => {
-    for (const mode of modes) servers.set(mode, await serverWith(garbage.url(mode), oncePerMinute("garbage_tool")));
+    for (const mode of modes) servers.set(mode, await serverWith(garbage.url(mode), oncePerHour("garbage_tool")));
   });
 
   // Quota follows execution: given back where the upstream refused the request with an HTTP

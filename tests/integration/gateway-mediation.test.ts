@@ -257,7 +257,7 @@ describe("drift: a tool the upstream adds or redefines after the sync is caught 
 });
 
 describe("quota follows execution", () => {
-  const ONCE = (tool: string) => ({ version: "1", default: "allow", tools: { [tool]: { limits: [{ counter: `${tool}_once`, window: "minute", max: 1, scope: "grant" }] } } });
+  const ONCE = (tool: string) => ({ version: "1", default: "allow", tools: { [tool]: { limits: [{ counter: `${tool}_once`, window: "hour", max: 1, scope: "grant" }] } } });
 
   it("an isError result keeps the reservation: the tool ran", async () => {
     const id = await env.addServer(orgId, upstream.url);
