@@ -75,7 +75,14 @@ test("an admin adds server-everything, sees its tools rated, publishes the recom
 
     // Filters: by level, by category, by name.
     await page.getByLabel("Risk level", { exact: true }).selectOption("high");
-    await expect(page.getByRole("list", { name: "Tools", exact: true }).getByRole("heading", { level: 3 })).toHaveText(["trigger-long-running-operation"]);
+    // The sync declares every client capability, so the tools server-everything lists only to
+    // clients that can sample or elicit are in the inventory too (and rated).
+    await expect(page.getByRole("list", { name: "Tools", exact: true }).getByRole("heading", { level: 3 })).toHaveText([
+      "trigger-elicitation-request",
+      "trigger-long-running-operation",
+      "trigger-sampling-request",
+      "trigger-url-elicitation",
+    ]);
     await page.getByLabel("Risk level", { exact: true }).selectOption("");
     await page.getByLabel("Category", { exact: true }).selectOption("Write");
     await expect(page.getByRole("list", { name: "Tools", exact: true }).getByRole("heading", { name: "echo", exact: true })).toHaveCount(0);
