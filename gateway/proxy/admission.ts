@@ -1,4 +1,5 @@
 import { idKey, type JsonRpcId, type Message } from "./jsonrpc";
+import type { Decision } from "../policy";
 
 // What may cross the gateway at all, before any policy runs. Complete mediation: every message
 // the client sends is classified here, and a message policy would govern but could not decide
@@ -44,6 +45,11 @@ function initializeVersion(messages: readonly Message[]): string | undefined {
     }
   }
   return undefined;
+}
+
+/** How a request refused before policy is audited: denied, by no rule, saying why. */
+export function refusedDecision(message: string, reason = "malformed request"): Decision {
+  return { effect: "deny", rule: null, message, reason, limits: [] };
 }
 
 /** A tools/call the gateway cannot decide on, and what it answers instead. */

@@ -71,6 +71,8 @@ export class Exchange {
   clientElicitsUrl = false;
   /** Every tools/call this exchange forwarded, by id key, settled or not: a late or repeated answer is still known as a call's. */
   readonly calls = new Map<string, TrackedCall>();
+  /** The stand-in name of a hidden or unknown tool's call in this exchange, for its routing headers (post.ts). */
+  standIn: string | null = null;
   /** The POST was one message the gateway refused as an invalid request (HTTP 400). */
   refusedInvalid = false;
 
@@ -85,7 +87,10 @@ export class Exchange {
   track(t: Tracked) {
     const key = idKey(t.id);
     this.tracked.set(key, t);
-    if (t.kind === "call") this.calls.set(key, t);
+    if (t.kind === "call") {
+      this.calls.set(key, t);
+      if (t.probe) this.standIn = t.probe.name;
+    }
   }
 
   get needsInspection(): boolean {

@@ -5,9 +5,8 @@ import { readBody, discardBody, BodyTooLargeError } from "../http/body";
 import { sendJson, sendRpcError } from "../http/respond";
 import { clientResponseHeaders, upstreamRequestHeaders } from "../http/headers";
 import type { PolicyHandle } from "../ports";
-import { refuseBatch, malformedCall } from "./admission";
+import { refuseBatch, malformedCall, refusedDecision } from "./admission";
 import { listUpstreamTools } from "../inventory/upstream-listing";
-import type { Decision } from "../policy";
 import { classify, errorResponse, INVALID_REQUEST, PARSE_ERROR, POLICY_UNAVAILABLE, UPSTREAM_TIMEOUT, UPSTREAM_UNAVAILABLE, type JsonRpcRequest, type Message } from "./jsonrpc";
 import { Exchange } from "./exchange";
 import { relaySse, transformJson } from "./transform";
@@ -75,10 +74,6 @@ function auditRefusedCalls(deps: GatewayDeps, scope: RequestScope, messages: Mes
     const name = msg.params?.name;
     exchange.recordCall({ id: m.kind === "request" ? m.msg.id : null, tool: typeof name === "string" ? name : "", args: {}, decision: refusedDecision(reason) }, null, null);
   }
-}
-
-function refusedDecision(message: string): Decision {
-  return { effect: "deny", rule: null, message, reason: "malformed request", limits: [] };
 }
 
 async function decideAndForward(deps: GatewayDeps, scope: RequestScope, batch: boolean, messages: Message[]) {
@@ -160,7 +155,8 @@ async function decideLocally(deps: GatewayDeps, scope: RequestScope, exchange: E
     exchange.recordCall({ id: msg.id, tool: name, args, decision }, null, null);
     return null;
   }
-  const refreshInventory = usesLegacyBridge(deps, scope) ? undefined : () => deps.drift.refresh(scope.server.serverId, () => listUpstreamTools(deps, scope));
+  // Asked for only when a call names a tool the inventory does not know (a legacy server cannot be listed this way).
+  const refreshInventory = async () => !usesLegacyBridge(deps, scope) && deps.drift.refresh(scope.server.serverId, () => listUpstreamTools(deps, scope));
   const outcome = await decideToolCall(deps, { grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy, clientElicitsUrl: scope.clientElicitsUrl, refreshInventory }, msg);
   if (!outcome) return msg;
   if (!outcome.forward) {
@@ -293,9 +289,8 @@ async function answerUpstreamFailure(scope: RequestScope, exchange: Exchange, er
  * the hidden name and its arguments' header values never reach it.
  */
 function standInHeaders(headers: Record<string, string>, exchange: Exchange): Record<string, string> {
-  let probe: string | undefined;
-  for (const call of exchange.calls.values()) if (call.probe) probe = call.probe.name;
-  if (probe === undefined) return headers;
+  const probe = exchange.standIn;
+  if (probe === null) return headers;
   if (headers["mcp-name"] !== undefined) headers["mcp-name"] = probe;
   for (const name of Object.keys(headers)) if (name.startsWith("mcp-param-")) delete headers[name];
   return headers;

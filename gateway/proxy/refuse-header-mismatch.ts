@@ -2,6 +2,7 @@ import { sendJson } from "../http/respond";
 import { calledTool, checkRoutingHeaders, HEADER_MISMATCH } from "../http/routing-headers";
 import type { GatewayDeps, RequestScope } from "./context";
 import { Exchange } from "./exchange";
+import { refusedDecision } from "./admission";
 
 // A POST whose MCP routing headers disagree with its body (gateway/http/routing-headers.ts) is
 // refused before any policy runs, as the 2026-07-28 revision requires of anything that reads the
@@ -25,8 +26,7 @@ export async function refuseHeaderMismatch(deps: GatewayDeps, scope: RequestScop
     const args = typeof message.params?.arguments === "object" && message.params.arguments !== null && !Array.isArray(message.params.arguments) ? (message.params.arguments as Record<string, unknown>) : {};
     // Audited as every call is (Exchange.recordCall: the same fields and bounds); no policy was consulted.
     const exchange = new Exchange({ grant: scope.grant, server: scope.server, sessionId: scope.sessionKey, policy: null }, deps.audit, deps.limiter);
-    const decision = { effect: "deny" as const, rule: null, message: `refused before policy: ${mismatch.message}`, reason: "routing header mismatch", limits: [] };
-    exchange.recordCall({ id, tool: tool ?? "", args, decision }, null, null);
+    exchange.recordCall({ id, tool: tool ?? "", args, decision: refusedDecision(`refused before policy: ${mismatch.message}`, "routing header mismatch") }, null, null);
   }
   sendJson(scope.res, 400, { jsonrpc: "2.0", id, error: { code: HEADER_MISMATCH, message: mismatch.message, data: { header: mismatch.header } } });
   return true;
